@@ -335,6 +335,7 @@ class RunKeeper {
             stoppedEarly: result.stoppedEarly,
             test: result.test,
             mostWrong: result.mostWrong,
+            mostConfident: result.mostConfident ?? [],
             throughput: result.throughput,
             error: null,
           },
@@ -500,6 +501,7 @@ function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetai
     checkpoints: dev.map((d) => ({ step: d.step, devLoss: d.loss, best: d.step === base.bestStep })),
     test: (m.test ?? null) as TestMetrics | null,
     mostWrong: (m.mostWrong ?? []) as RunDetail['mostWrong'],
+    mostConfident: (m.mostConfident ?? []) as RunDetail['mostConfident'],
     throughput: m.throughput ?? { tokensPerSecond: lastTps, secondsPerEpoch: null },
     error: run.state === 'failed' ? (m.error ?? job?.error ?? null) : null,
   };

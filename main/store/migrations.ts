@@ -259,11 +259,26 @@ ALTER TABLE models ADD COLUMN params TEXT NOT NULL DEFAULT '{}' CHECK (json_vali
 CREATE INDEX models_run ON models(run_id);
 `;
 
+// Reports (main/api/reports.ts): each stored as its whole self-contained HTML, a snapshot of the
+// runs when it was made (a run removed later leaves its reports readable), with the runs it covers.
+const v5 = /* sql */ `
+CREATE TABLE reports (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('run', 'comparison')),
+  title      TEXT NOT NULL,
+  run_ids    TEXT NOT NULL CHECK (json_valid(run_ids)),
+  notes      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(notes)),
+  html       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
   { version: 3, name: 'genomes, regions and dataset items', sql: v3 },
   { version: 4, name: 'model kinds, folders and checksums', sql: v4 },
+  { version: 5, name: 'reports', sql: v5 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -99,6 +99,8 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+const TestExample = z.object({ index: z.number().int(), sequence: z.string(), label: z.string(), predicted: z.string(), confidence: z.number() });
+
 export const RunDetail = RunSummary.extend({
   settings: TrainingSettings,
   /** Training curve: one point per logged step. */
@@ -108,7 +110,9 @@ export const RunDetail = RunSummary.extend({
   checkpoints: z.array(z.object({ step: z.number().int(), devLoss: z.number().nullable(), best: z.boolean() })),
   test: TestMetrics.nullable(),
   /** Test examples the chosen model gets most wrong (highest probability on a wrong class). */
-  mostWrong: z.array(z.object({ index: z.number().int(), sequence: z.string(), label: z.string(), predicted: z.string(), confidence: z.number() })),
+  mostWrong: z.array(TestExample),
+  /** Correct test predictions with the highest probability (runs stored before reports have none). */
+  mostConfident: z.array(TestExample),
   throughput: z.object({ tokensPerSecond: z.number().nullable(), secondsPerEpoch: z.number().nullable() }),
   error: z.string().nullable(),
 });

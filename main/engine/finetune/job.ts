@@ -20,7 +20,7 @@ import type { BackendPreference } from '../../../shared/contract/system';
 import type { TestMetrics } from '../../../shared/contract/training';
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../../jobs/registry';
 import type { ClassificationMetrics } from '../metrics';
-import type { DevRecord, FinetuneOptions, FinetuneResult, LabelledExample } from './index';
+import type { DevRecord, FinetuneOptions, FinetuneResult, LabelledExample, TestPrediction } from './index';
 
 export const METRICS_FILE = 'run-metrics.jsonl';
 export const RESULT_FILE = 'result.json';
@@ -62,6 +62,7 @@ export interface RunResultFile {
   stoppedEarly: boolean;
   test: TestMetrics | null;
   mostWrong: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
+  mostConfident?: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
   throughput: { tokensPerSecond: number | null; secondsPerEpoch: number | null };
   modelOut: string | null;
   devHistory: DevRecord[];
@@ -99,6 +100,13 @@ function examples(rows: [string, number][]): LabelledExample[] {
 }
 
 function resultFile(r: FinetuneResult, data: RunDataFile, trainExamples: number): RunResultFile {
+  const example = (p: TestPrediction) => ({
+    index: p.index,
+    sequence: data.test[p.index]?.[0] ?? '',
+    label: data.classNames[p.label] ?? String(p.label),
+    predicted: data.classNames[p.predicted] ?? String(p.predicted),
+    confidence: p.probabilities[p.predicted] ?? 0,
+  });
   const { mostWrong } = r.testPredictions ? { mostWrong: [...r.testPredictions].sort((a, b) => b.loss - a.loss).slice(0, MOST_WRONG) } : { mostWrong: [] };
   const secondsPerEpoch = r.examplesPerSecond > 0 ? trainExamples / r.examplesPerSecond : null;
   return {
@@ -108,13 +116,9 @@ function resultFile(r: FinetuneResult, data: RunDataFile, trainExamples: number)
     bestDevLoss: r.bestDevLoss,
     stoppedEarly: r.stoppedEarly,
     test: r.testMetrics ? toTestMetrics(r.testMetrics, data.classNames) : null,
-    mostWrong: mostWrong.map((p) => ({
-      index: p.index,
-      sequence: data.test[p.index]?.[0] ?? '',
-      label: data.classNames[p.label] ?? String(p.label),
-      predicted: data.classNames[p.predicted] ?? String(p.predicted),
-      confidence: p.probabilities[p.predicted] ?? 0,
-    })),
+    mostWrong: mostWrong.map(example),
+    // Lowest loss among the right answers: what the model is surest of (for reports).
+    mostConfident: r.testPredictions ? r.testPredictions.filter((p) => p.predicted === p.label).sort((a, b) => a.loss - b.loss).slice(0, MOST_WRONG).map(example) : [],
     throughput: { tokensPerSecond: r.tokensPerSecond > 0 ? r.tokensPerSecond : null, secondsPerEpoch },
     modelOut: r.modelOut,
     devHistory: r.devHistory,

@@ -1,0 +1,40 @@
+// What a report is built from: plain data gathered by main/api/reports.ts from the project (the
+// same records the services return), so the builders here are pure functions of it and a test can
+// build a report from a hand-made record.
+import type { DatasetSummary, Genome, RegionSet } from '../../shared/contract/data';
+import type { ModelCard, ProjectModel } from '../../shared/contract/models';
+import type { RunDetail } from '../../shared/contract/training';
+
+/** Windows per GC bin, per split and class: `counts[split][class][bin]`. */
+export interface GcHistogram {
+  bins: number;
+  counts: Record<'train' | 'dev' | 'test', Record<string, number[]>>;
+}
+
+export interface RunReportData {
+  project: { path: string; name: string };
+  run: RunDetail;
+  /** null when the dataset was removed from the project after the run. */
+  dataset: { summary: DatasetSummary; gc: GcHistogram; testDigest: string } | null;
+  genome: Genome | null;
+  /** The region sets the dataset was built from (those still in the project). */
+  regionSets: RegionSet[];
+  baseModel: ProjectModel | null;
+  baseCard: ModelCard | null;
+  outputModel: ProjectModel | null;
+  /** [name, version] of everything that produced the figures. */
+  software: [string, string][];
+  generatedAt: string;
+}
+
+/**
+ * One section of a report: a later feature (genome scans, annotations, interpretation) adds a
+ * builder to the list in sections.ts. `build` returns null when the section does not apply to this
+ * run, so a report never shows an empty heading; a section that applies but has nothing to show
+ * (a cancelled run's test metrics) says what is missing instead.
+ */
+export interface SectionBuilder<D> {
+  id: string;
+  title: string;
+  build(data: D): string | null;
+}
