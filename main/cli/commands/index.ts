@@ -9,6 +9,7 @@ import { jobCommands } from './jobs';
 import { modelCommands } from './models';
 import { projectCreate, projectDelete, projectForget, projectInfo, projectList, projectOpen, projectRename } from './project';
 import { pretrain } from './pretrain';
+import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
 import { serve } from './serve';
 
@@ -34,6 +35,9 @@ export const commands: readonly CliCommand[] = [
   pretrain,
   finetune,
   ...runCommands,
+  report,
+  reportList,
+  reportRemove,
   ...jobCommands,
   apiList,
   callMethod,
