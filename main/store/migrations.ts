@@ -259,11 +259,27 @@ ALTER TABLE models ADD COLUMN params TEXT NOT NULL DEFAULT '{}' CHECK (json_vali
 CREATE INDEX models_run ON models(run_id);
 `;
 
+// The genome view (main/api/genome-view.ts): the user's own track files, kept by reference in
+// `tracks` (kind 'file', with the index a BAM/CRAM/tabix file needs); the view's settings (last
+// locus, each track's visibility, order, colour, height) per genome; and an index for the per-locus
+// feature queries of region sets and datasets (igv.js asks for the features of the visible window).
+const v5 = /* sql */ `
+ALTER TABLE tracks ADD COLUMN index_path TEXT;
+CREATE TABLE genome_view (
+  genome_id  INTEGER PRIMARY KEY REFERENCES genomes(id) ON DELETE CASCADE,
+  settings   TEXT NOT NULL CHECK (json_valid(settings)),
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX regions_locus ON regions(region_set_id, chrom, start);
+CREATE INDEX dataset_items_locus ON dataset_items(dataset_id, chrom, start);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
   { version: 3, name: 'genomes, regions and dataset items', sql: v3 },
   { version: 4, name: 'model kinds, folders and checksums', sql: v4 },
+  { version: 5, name: 'genome view: track files and settings', sql: v5 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */
