@@ -11,6 +11,7 @@ import { createProjectServices } from './projects';
 import { createSystemServices } from './system';
 import { createTrainingServices } from './training';
 import { createAdaptServices } from './adapt';
+import { createScanServices } from './scans';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -22,6 +23,7 @@ export function createServices(ctx: AppContext): Services {
     ...createModelServices(ctx),
     ...createTrainingServices(ctx),
     ...createAdaptServices(ctx),
+    ...createScanServices(ctx),
   };
 }
 

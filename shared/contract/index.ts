@@ -8,6 +8,7 @@ import { jobMethods } from './jobs';
 import { modelMethods } from './models';
 import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
+import { scanMethods } from './scans';
 
 export const api = {
   ...systemMethods,
@@ -17,6 +18,7 @@ export const api = {
   ...modelMethods,
   ...trainingMethods,
   ...adaptMethods,
+  ...scanMethods,
 };
 
 export type Api = typeof api;
