@@ -12,6 +12,7 @@ import { createSystemServices } from './system';
 import { createTrainingServices } from './training';
 import { createAdaptServices } from './adapt';
 import { createGenomeViewServices } from './genome-view';
+import { createScanServices } from './scans';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -24,6 +25,7 @@ export function createServices(ctx: AppContext): Services {
     ...createTrainingServices(ctx),
     ...createAdaptServices(ctx),
     ...createGenomeViewServices(ctx),
+    ...createScanServices(ctx),
   };
 }
 

@@ -9,6 +9,7 @@ import { modelMethods } from './models';
 import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
 import { genomeViewMethods } from './genome-view';
+import { scanMethods } from './scans';
 
 export const api = {
   ...systemMethods,
@@ -19,6 +20,7 @@ export const api = {
   ...trainingMethods,
   ...adaptMethods,
   ...genomeViewMethods,
+  ...scanMethods,
 };
 
 export type Api = typeof api;
