@@ -2,11 +2,11 @@
 // project's region sets, dataset labels, scan tracks and called regions, and the user's own track
 // files beside them. A locus box searches the project's own names; the track panel shows, hides,
 // reorders, recolours and resizes tracks; the locus and the panel are kept per genome in the project.
-import { Alert, Anchor, Button, Card, Center, Group, Loader, Select, Stack, Text, Title } from '@mantine/core';
-import { IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
-import { ActionIcon, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Card, Center, Collapse, Group, Loader, Select, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackSetting, ViewReference } from '../../../../shared/contract/genome-view';
+import type { ScanInfo, ScanRegion } from '../../../../shared/contract/scans';
 import { toApiError } from '../../../../shared/client';
 import { useClient, useEvent, useQuery } from '../../api/context';
 import { fileUrl } from '../../api/file-url';
@@ -21,6 +21,10 @@ import { parseGenomeRoute } from './route';
 import { TrackPanel } from './TrackPanel';
 import { arrangeTracks, describeTracks, settingsOf, toIgvFeature, type ArrangedTrack, type Readers, type ScanTrackSource } from './tracks';
 import { useHashRoute } from './use-hash-route';
+import { ScanDialog } from './scans/ScanDialog';
+import { ScansList } from './scans/ScansList';
+import { ScoreDetails } from './scans/ScoreDetails';
+import { useScans } from './scans/use-scans';
 
 export default function GenomePage() {
   const { project } = useProject();
@@ -62,7 +66,17 @@ function GenomeView({ project }: { project: string }) {
       </Center>
     );
   }
-  return <Viewer key={`${project}:${reference.data.genomeId}`} project={project} reference={reference.data} storedLocus={settings.data.locus} storedTracks={settings.data.tracks} routeLocus={route.locus} />;
+  return (
+    <Viewer
+      key={`${project}:${reference.data.genomeId}`}
+      project={project}
+      reference={reference.data}
+      storedLocus={settings.data.locus}
+      storedTracks={settings.data.tracks}
+      routeLocus={route.locus}
+      routeScanId={route.scanId}
+    />
+  );
 }
 
 interface ViewerProps {
@@ -71,9 +85,13 @@ interface ViewerProps {
   storedLocus: string | null;
   storedTracks: TrackSetting[];
   routeLocus: string | undefined;
+  routeScanId: number | undefined;
 }
 
-function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: ViewerProps) {
+/** A scan's class of interest whose called regions the next/previous buttons step through. */
+const regionKey = (scanId: number, classIndex: number) => `${scanId}:${classIndex}`;
+
+function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, routeScanId }: ViewerProps) {
   const client = useClient();
   const genomeId = reference.genomeId;
   const tracks = useQuery('genomeView.tracks', { project, genomeId });
@@ -86,7 +104,36 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
   const [adding, setAdding] = useState(false);
   const [clicked, setClicked] = useState<ClickedFeature | null>(null);
   const [trackErrors, setTrackErrors] = useState<Record<string, string>>({});
-  const scans: ScanTrackSource[] = useMemo(() => [], []);
+  const [scanning, setScanning] = useState(false);
+  const [scansOpen, setScansOpen] = useState(true);
+  const allScans = useScans(project);
+  const genomeScans: ScanInfo[] = useMemo(() => (allScans.data ?? []).filter((s) => s.genomeId === genomeId), [allScans.data, genomeId]);
+  const [scans, setScans] = useState<ScanTrackSource[]>([]);
+  const [stepper, setStepper] = useState<string | null>(null);
+  const [stepped, setStepped] = useState<{ region: ScanRegion | null; label: string } | null>(null);
+
+  // Each finished scan's score track per class of interest, registered for byte-range reads.
+  const doneKey = JSON.stringify(genomeScans.filter((s) => s.state === 'done').map((s) => [s.id, s.thresholds.map((t) => [t.classIndex, t.threshold])]));
+  useEffect(() => {
+    let live = true;
+    const done = genomeScans.filter((s) => s.state === 'done');
+    Promise.all(
+      done.flatMap((s) =>
+        s.thresholds.map(async (t): Promise<ScanTrackSource> => {
+          const tr = await client.call('scans.track', { project, scanId: s.id, classIndex: t.classIndex });
+          return { scanId: s.id, classIndex: t.classIndex, className: t.className, scanName: s.name, fileId: tr.fileId, threshold: t.threshold };
+        }),
+      ),
+    ).then(
+      (list) => live && setScans(list),
+      (err: unknown) => live && notifyFailure('Could not open the scan tracks', toApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+    // doneKey stands for genomeScans' finished scans and thresholds.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, project, doneKey]);
 
   useEvent('project.changed', (change) => {
     if (change.path === project) tracks.reload();
@@ -112,7 +159,10 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
         const r = await client.call('genomeView.features', { project, source, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)) });
         return r.features.map(toIgvFeature);
       },
-      calledRegions: async () => [],
+      calledRegions: async (scanId, classIndex, chr, start, end) => {
+        const r = await client.call('scans.regions', { project, scanId, classIndex, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)), limit: 20_000 });
+        return r.regions.map((g) => ({ chr: g.chrom, start: g.start, end: g.end, name: `max ${g.maxScore.toFixed(2)}`, score: g.maxScore, maxScore: g.maxScore, meanScore: g.meanScore }));
+      },
     }),
     [client, project],
   );
@@ -161,6 +211,42 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
   useEffect(() => {
     if (session && routeLocus) void session.goto(routeLocus);
   }, [session, routeLocus]);
+
+  // Which called regions the next/previous buttons step through: the linked scan's, else the first.
+  const linked = scans.find((s) => s.scanId === routeScanId) ?? scans[0];
+  const stepperKey = stepper ?? (linked ? regionKey(linked.scanId, linked.classIndex) : null);
+  const stepSource = scans.find((s) => regionKey(s.scanId, s.classIndex) === stepperKey);
+
+  async function step(direction: 'next' | 'previous', from?: { chrom: string; position: number }) {
+    if (!session || !stepSource) return;
+    const range = session.currentRange();
+    const at = from ?? (range ? { chrom: range.chr, position: direction === 'next' ? Math.floor((range.start + range.end) / 2) + 1 : Math.max(0, Math.floor((range.start + range.end) / 2) - 1) } : undefined);
+    if (!at) return;
+    try {
+      const region = await client.call('scans.nextRegion', { project, scanId: stepSource.scanId, classIndex: stepSource.classIndex, chrom: at.chrom, position: at.position, direction });
+      if (!region) {
+        setStepped({ region: null, label: `No called region of ${stepSource.className} ${direction === 'next' ? 'after' : 'before'} ${at.chrom}:${(at.position + 1).toLocaleString('en-US')}` });
+        return;
+      }
+      setStepped({ region, label: `${stepSource.className} region ${region.chrom}:${(region.start + 1).toLocaleString('en-US')}-${region.end.toLocaleString('en-US')} · ${(region.end - region.start).toLocaleString('en-US')} bp · max ${region.maxScore.toFixed(2)} · mean ${region.meanScore.toFixed(2)}` });
+      // Some room either side, so the region's edges show.
+      const pad = Math.max(50, Math.round((region.end - region.start) * 0.5));
+      await session.goto(`${region.chrom}:${Math.max(1, region.start + 1 - pad)}-${region.end + pad}`);
+    } catch (err) {
+      notifyFailure('Could not find the next region', toApiError(err));
+    }
+  }
+
+  // "Show in genome view" of a scan with no locus: its first called region.
+  const jumped = useRef(false);
+  useEffect(() => {
+    if (jumped.current || !session || routeLocus || routeScanId === undefined || !stepSource || stepSource.scanId !== routeScanId) return;
+    jumped.current = true;
+    const first = reference.chromosomes[0];
+    if (first) void step('next', { chrom: first.name, position: 0 });
+    // step reads the latest session and source; run once per link.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, routeLocus, routeScanId, stepSource]);
 
   const descriptors = useMemo(() => (tracks.data ? describeTracks(tracks.data, scans, readers) : []), [tracks.data, scans, readers]);
   const arranged: ArrangedTrack[] = useMemo(() => arrangeTracks(descriptors, arrangement), [descriptors, arrangement]);
@@ -230,6 +316,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
           <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setAdding(true)}>
             Add track file
           </Button>
+          <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
+            Scan genome
+          </Button>
           <Tooltip label={panelOpen ? 'Hide the track panel' : 'Show the track panel'}>
             <ActionIcon variant={panelOpen ? 'light' : 'default'} size="lg" aria-label="Track panel" aria-pressed={panelOpen} onClick={() => setPanelOpen((o) => !o)}>
               <IconLayoutSidebarRight size={18} />
@@ -237,6 +326,31 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
           </Tooltip>
         </Group>
       </Group>
+
+      {scans.length > 0 && (
+        <Group gap="xs" wrap="nowrap" aria-label="Called regions">
+          <Select
+            size="xs"
+            w={280}
+            aria-label="Called regions of"
+            data={scans.map((s) => ({ value: regionKey(s.scanId, s.classIndex), label: `${s.scanName} · ${s.className} (≥ ${s.threshold.toFixed(2)})` }))}
+            value={stepperKey}
+            onChange={setStepper}
+            allowDeselect={false}
+          />
+          <Button size="xs" variant="default" leftSection={<IconChevronLeft size={14} />} onClick={() => void step('previous')}>
+            Previous region
+          </Button>
+          <Button size="xs" variant="default" rightSection={<IconChevronRight size={14} />} onClick={() => void step('next')}>
+            Next region
+          </Button>
+          {stepped && (
+            <Text size="xs" c="dimmed" ff="monospace" truncate data-testid="stepped-region">
+              {stepped.label}
+            </Text>
+          )}
+        </Group>
+      )}
 
       {startError && (
         <Alert color="red" title="The genome view could not start">
@@ -255,7 +369,32 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
             )}
             <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" />
           </Card>
-          {clicked && <FeatureDetails project={project} clicked={clicked} arranged={arranged} onClose={() => setClicked(null)} />}
+          {clicked && (
+            <FeatureDetails
+              project={project}
+              clicked={clicked}
+              arranged={arranged}
+              onClose={() => setClicked(null)}
+              extra={<ScoreDetails project={project} clicked={clicked} scans={genomeScans} />}
+            />
+          )}
+          <Card withBorder radius="md" padding="sm" component="section" aria-label="Scans" style={{ flexShrink: 0 }}>
+            <Group justify="space-between">
+              <UnstyledButton onClick={() => setScansOpen((o) => !o)} aria-expanded={scansOpen}>
+                <Group gap={6}>
+                  {scansOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                  <Title order={3} size="h5">
+                    Scans{genomeScans.length ? ` (${genomeScans.length})` : ''}
+                  </Title>
+                </Group>
+              </UnstyledButton>
+            </Group>
+            <Collapse expanded={scansOpen}>
+              <div style={{ maxHeight: 240, overflow: 'auto', marginTop: 8 }}>
+                {allScans.error ? <ErrorAlert error={allScans.error} /> : <ScansList project={project} scans={genomeScans} progress={allScans.progress} onChanged={allScans.reload} />}
+              </div>
+            </Collapse>
+          </Card>
         </Stack>
         {panelOpen && (
           <TrackPanel
@@ -267,6 +406,15 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus }: V
           />
         )}
       </Group>
+      {scanning && (
+        <ScanDialog
+          project={project}
+          genomeId={genomeId}
+          {...(session?.currentRange() && { region: { chrom: session.currentRange()!.chr, start: session.currentRange()!.start, end: session.currentRange()!.end } })}
+          onClose={() => setScanning(false)}
+          onStarted={() => allScans.reload()}
+        />
+      )}
       {adding && (
         <AddTrackFileModal
           project={project}

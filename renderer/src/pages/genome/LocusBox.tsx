@@ -68,7 +68,7 @@ export function LocusBox({ project, genomeId, locus, onGo }: { project: string; 
       <Autocomplete
         aria-label="Locus"
         placeholder="chr:start-end, chromosome or feature name"
-        w={340}
+        w={260}
         value={text}
         error={error}
         data={shown.map((m) => ({ value: label(m), label: label(m) }))}
