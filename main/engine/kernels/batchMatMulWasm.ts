@@ -7,8 +7,9 @@
 //  4. a long inner dimension (k > K_CHUNK) is cut into chunks whose products are added: XNNPACK
 //     sums all of k in one register per output (wasm SIMD has no FMA), which with k = 3072 is ~9x
 //     less exact than the stock loop and left a full-size DNABERT-2's hidden states 2.3x further
-//     from a float64 reference than PyTorch float32; chunks of 256 bring that back to PyTorch's
-//     level (test/integration/engine-precision.test.ts) for ~1-3% of the time (one in-place add
+//     from a float64 reference than PyTorch float32 (1.15e-5 vs 5.1e-6, test/integration/
+//     engine-precision.test.ts). Chunks of 256 gave 1.27x PyTorch's error (pooled output 1.44x),
+//     chunks of 128 give 1.07x, for an estimated 4-6% of the time (one copy of a, one in-place add
 //     of the output per extra chunk).
 // Written by hand because no package does it; checked against the cpu backend in
 // test/unit/engine/kernels.test.ts. Anything unusual (broadcast of several outer dims, other
@@ -21,7 +22,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export const MIN_WORK_PER_BATCH_ENTRY = 4096;
 
 /** Longest inner dimension summed in one XNNPACK call; longer ones are cut and their products added (precision). */
-export const K_CHUNK = 256;
+export const K_CHUNK = 128;
 
 interface MatMulArgs {
   inputs: { a: TensorInfo; b: TensorInfo };
