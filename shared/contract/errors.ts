@@ -9,6 +9,9 @@ export const ErrorCode = z.enum([
   'newer_schema', // the project was written by a newer Loci
   'conflict', // e.g. a project file already exists at that path
   'bad_file', // a user's input file is malformed (names file and line)
+  'read_only', // the project (or file) may not be written here: on read-only media, immutable, a read-only folder
+  'no_space', // a write failed for lack of disk space (names the file and folder; nothing was changed)
+  'damaged', // a project file fails its integrity check (names the file and what to do)
   'unauthorized', // browser mode: missing or wrong token, or foreign origin
   'unknown_method',
   'cancelled',

@@ -11,6 +11,7 @@ const info = {
   createdAt: '2024-01-01T00:00:00.000Z',
   modifiedAt: '2024-01-01T00:00:00.000Z',
   schemaVersion: 1,
+  readOnly: false,
   sizeBytes: 4096,
   counts: { genomes: 0, datasets: 0, models: 0, runs: 0 },
 };
