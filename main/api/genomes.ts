@@ -240,6 +240,8 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
         const fmt = !format || format === 'auto' ? await detectRegionFormat(file) : format;
         const r = await readRegions(file, { format: fmt, derive: 'features', ...(chromSizes && { chromSizes }), rename });
         const otherLines = (await countOtherLines(file, fmt, r.linesRead)) + (r.header ? 1 : 0);
+        const validByType = new Map<string, number>();
+        for (const x of r.regions) if (x.type !== undefined) validByType.set(x.type, (validByType.get(x.type) ?? 0) + 1);
         return {
           file,
           format: fmt,
@@ -248,9 +250,11 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
           dataLines: r.linesRead - otherLines,
           otherLines,
           validCount: r.regions.length,
-          gffTypes: typeList(r.typeCounts),
+          gffTypes: typeList(r.typeCounts).map((t) => ({ ...t, valid: validByType.get(t.type) ?? 0 })),
           errors: r.errors.slice(0, 100).map(lineError),
           errorCount: r.errorCount,
+          errorGroups: r.errorGroups,
+          unknownChroms: r.unknownChroms,
           summary: r.summary,
           ...(r.chromMapping && { chromMapping: r.chromMapping }),
         };

@@ -5,7 +5,7 @@
 // 0-based half-open [start - 1, end), the coordinates the rest of Loci uses.
 import { util as gffUtil } from '@gmod/gff';
 import { resolve } from 'node:path';
-import { ErrorCollector, InputError } from './errors';
+import { ErrorCollector, InputError, type ProblemGroup } from './errors';
 import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
@@ -47,6 +47,9 @@ export interface GffReadResult {
   errors: InputError[];
   errorCount: number;
   summary: string;
+  errorGroups: ProblemGroup[];
+  /** Chromosome names of the file that the genome lacks (after renaming), in order of appearance. */
+  unknownChroms: string[];
   chromMapping?: ChromMapping;
 }
 
@@ -133,7 +136,7 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
   const chromMapping = chroms.suggestion();
   let summary = errors.summary(linesRead);
   if (chromMapping) summary += `. Chromosome names: ${chromMapping.description}`;
-  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, summary, ...(chromMapping && { chromMapping }) };
+  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, errorGroups: errors.groups, unknownChroms: [...chroms.unknown.keys()], summary, ...(chromMapping && { chromMapping }) };
 }
 
 /** Feature types present with their counts, most common first. */
