@@ -181,8 +181,15 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
     if (!isAbsolutePath(file)) return setLocalError({ field: 'path', message: 'Give the full path, from the root of the disk (e.g. /home/me/data/file.bed): Loci reads the file where it is' });
     if (kind === 'regions' && genomeId === null) return setLocalError({ field: 'genome', message: 'Choose the genome these regions are on' });
     setLocalError(null);
-    if (kind === 'genome') return importGenome(file);
     setBusy('preview');
+    // A missing, empty or binary file is said here, on the path, before anything starts.
+    try {
+      await client.call('system.checkFile', { path: file });
+    } catch (err) {
+      setBusy(null);
+      return setLocalError({ field: 'path', message: toApiError(err).message });
+    }
+    if (kind === 'genome') return importGenome(file);
     try {
       if (kind === 'regions') {
         const preview = await client.call('regions.preview', { project, path: file, genomeId: genomeId! });
@@ -409,6 +416,7 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
             onSetName={(v) => (setRegionSetName(v), setRegionSetNameTouched(true))}
             nameError={errors.name}
             busy={busy === 'preview'}
+            genomeNames={genomes.find((g) => g.id === genomeId)?.sequences.map((q) => q.name) ?? []}
           />
           {busy === 'regions' && <OperationProgress label={progressLabel} event={progress} cancel={cancelProps('Cancel import')} />}
           {!busy && cancelled?.work === 'regions' && <CancelledNotice work="regions" detail={cancelled.detail} />}
