@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError, type FieldIssue } from '../../shared/contract/errors';
+import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/errors';
 import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
@@ -60,7 +60,7 @@ const DNABERT2_LENGTH_LIMIT = 512;
 const FINAL_STATES: readonly RunStateName[] = ['done', 'cancelled'];
 
 function invalid(issues: FieldIssue[]): ApiError {
-  return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
+  return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
 }
 
 function now(): string {
@@ -469,6 +469,24 @@ function summary(ctx: AppContext, project: string, db: Db, row: RunRow): RunSumm
   return summaryOf(run, job, points);
 }
 
+/**
+ * Test examples located on the genome and with their label's origin: a test index is the item's
+ * position in the dataset's test split (the order readSplits gave the trainer).
+ */
+function placeExamples(db: Db, datasetId: number | null, examples: RunDetail['mostWrong']): RunDetail['mostWrong'] {
+  if (datasetId === null || examples.length === 0) return examples;
+  const at = db.prepare(`SELECT chrom, start, "end", strand, origin FROM dataset_items WHERE dataset_id = ? AND split = 'test' ORDER BY id LIMIT 1 OFFSET ?`);
+  return examples.map((w) => {
+    const it = at.get(datasetId, w.index) as { chrom: string | null; start: number | null; end: number | null; strand: '+' | '-' | '.' | null; origin: string | null } | undefined;
+    if (!it) return w;
+    return {
+      ...w,
+      ...(it.chrom !== null && it.start !== null && it.end !== null && { locus: { chrom: it.chrom, start: it.start, end: it.end, strand: it.strand } }),
+      ...(it.origin !== null && { origin: it.origin }),
+    };
+  });
+}
+
 function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetail {
   const { run, job } = reconcile(ctx, project, db, row);
   const points = runMetrics(db, run.id);
@@ -499,7 +517,7 @@ function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetai
     // The trainer saves its state at every evaluation and keeps the lowest-dev-loss weights.
     checkpoints: dev.map((d) => ({ step: d.step, devLoss: d.loss, best: d.step === base.bestStep })),
     test: (m.test ?? null) as TestMetrics | null,
-    mostWrong: (m.mostWrong ?? []) as RunDetail['mostWrong'],
+    mostWrong: placeExamples(db, run.datasetId, (m.mostWrong ?? []) as RunDetail['mostWrong']),
     throughput: m.throughput ?? { tokensPerSecond: lastTps, secondsPerEpoch: null },
     error: run.state === 'failed' ? (m.error ?? job?.error ?? null) : null,
   };

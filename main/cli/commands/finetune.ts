@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunDetail, RunSummary } from '../../../shared/contract/training';
 import { waitForRun } from '../../api/training';
 import { formatEta } from '../../jobs/index';
+import { formatLocus } from '../../../shared/locus';
+import { judgeRun } from '../../../shared/run-verdict';
 import { defineCommand, UsageError, type CliOption, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
@@ -109,7 +111,23 @@ export function describeRunEnd(run: RunDetail): string {
         .map((l) => '  ' + l)
         .join('\n'),
     );
+    const verdict = judgeRun(t, run.classNames, run.mode);
+    if (verdict) lines.push('', `Warning: ${verdict.title}.`, ...verdict.findings.map((f) => `  ${f}`), 'What to try:', ...verdict.advice.map((a) => `  - ${a}`));
+    const wrong = run.mostWrong.filter((w) => w.label !== w.predicted).slice(0, 5);
+    if (wrong.length) {
+      lines.push('', 'Test examples the model gets most wrong:');
+      lines.push(
+        table(
+          ['#', 'LOCUS', 'LABEL', 'LABELLED AS', 'PREDICTED', 'CONFIDENCE'],
+          wrong.map((w) => [String(w.index), w.locus ? formatLocus(w.locus) : '(not from the genome)', w.label, w.origin ?? '', w.predicted, `${(w.confidence * 100).toFixed(1)}%`]),
+        )
+          .split('\n')
+          .map((l) => '  ' + l)
+          .join('\n'),
+      );
+    }
   } else if (run.state === 'done') lines.push('No test split: no test metrics.');
+  else if (run.state === 'cancelled') lines.push('Cancelled before its test: no test metrics.');
   if (run.outputModelId) lines.push('', `Saved model: id ${run.outputModelId} ("${run.name}")`);
   return lines.join('\n');
 }
