@@ -4,7 +4,7 @@
 import { Alert, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { IconDna, IconFileUpload, IconInfoCircle, IconTable, IconTimeline } from '@tabler/icons-react';
-import type { Genome } from '../../../../../shared/contract/data';
+import { countOf, type Genome } from '../../../../../shared/contract/data';
 import { PathInput } from '../../../components/PathInput';
 
 export type ImportKind = 'genome' | 'regions' | 'table';
@@ -78,7 +78,7 @@ export function ChooseFileStep(p: Props) {
           label="Genome"
           description="Regions are checked against this genome's chromosome names and lengths."
           placeholder={noGenome ? 'Import a genome first' : 'Choose a genome'}
-          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${g.sequences.length} sequences)` }))}
+          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${countOf(g.sequences.length, 'sequence')})` }))}
           value={p.genomeId === null ? null : String(p.genomeId)}
           onChange={(v) => p.onGenome(v === null ? null : Number(v))}
           disabled={noGenome}
