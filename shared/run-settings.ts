@@ -14,7 +14,7 @@ export function settingsRows(s: TrainingSettings, backendUsed: string | null = n
   const n = (v: number) => v.toLocaleString('en-US');
   return [
     ['Mode', MODE_LABELS[s.mode]],
-    ['Length', s.maxSteps !== undefined ? `${n(s.maxSteps)} steps` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`],
+    ['Length', s.mode === 'probe' ? 'one pass over the sequences (a linear probe has no epochs)' : s.maxSteps !== undefined ? `${n(s.maxSteps)} steps` : `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`],
     ['Batch size', s.accumulate > 1 ? `${s.batchSize} × ${s.accumulate} accumulated` : String(s.batchSize)],
     ['Learning rate', formatLr(s.lr)],
     ['Warm-up', s.warmupSteps !== undefined ? `${n(s.warmupSteps)} steps` : 'automatic'],

@@ -173,6 +173,16 @@ function storeRegions(ctx: AppContext, job: JobInfo, result: DataJobResult): Reg
   return describeRegionSet(getRegionSetRow(db, id)!);
 }
 
+function firstOfEachType<T extends { type?: string }>(records: readonly T[], n: number): T[] {
+  const seen = new Map<string, number>();
+  return records.filter((x) => {
+    const k = x.type ?? '';
+    const count = seen.get(k) ?? 0;
+    seen.set(k, count + 1);
+    return count < n;
+  });
+}
+
 export function createGenomeServices(ctx: AppContext): GenomeServices {
   registerDataJobs(ctx, { 'genome-index': (job, result) => storeGenome(ctx, job, result), 'regions-read': (job, result) => storeRegions(ctx, job, result) });
   return {
@@ -245,7 +255,9 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
         return {
           file,
           format: fmt,
-          records: r.regions.slice(0, 20),
+          // The first 20 of each GFF type, so the preview can show records of the types the user
+          // picks (NCBI files open with a chromosome-wide 'region' line named ANONYMOUS).
+          records: firstOfEachType(r.regions, 20),
           linesRead: r.linesRead,
           dataLines: r.linesRead - otherLines,
           otherLines,

@@ -146,6 +146,8 @@ export function RegionPreviewStep(p: Props) {
   // Features that pass the checks, so "To import" never exceeds "Features".
   const chosen = isGff ? preview.gffTypes.filter((t) => p.gffTypes.includes(t.type)).reduce((a, t) => a + (t.valid ?? t.count), 0) : preview.validCount;
   const mapping = preview.chromMapping;
+  // The first records of the chosen GFF types (the service sends the first 20 of each type).
+  const shownRecords = (isGff ? preview.records.filter((r) => r.type !== undefined && p.gffTypes.includes(r.type)) : preview.records).slice(0, 20);
   return (
     <Stack gap="md">
       <Group gap="xs">
@@ -228,7 +230,7 @@ export function RegionPreviewStep(p: Props) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {preview.records.map((r) => (
+              {shownRecords.map((r) => (
                 <Table.Tr key={`${r.line}-${r.start}-${r.type ?? ''}`}>
                   <Table.Td ta="right" ff="monospace">
                     {r.line}
@@ -245,9 +247,9 @@ export function RegionPreviewStep(p: Props) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {preview.records.length === 0 && (
+        {shownRecords.length === 0 && (
           <Text size="sm" c="dimmed">
-            No usable records.
+            {preview.records.length === 0 ? 'No usable records.' : 'No usable records of the chosen feature types.'}
           </Text>
         )}
       </div>

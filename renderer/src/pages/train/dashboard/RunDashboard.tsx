@@ -36,7 +36,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
     try {
       const method = action === 'pause' ? 'training.pause' : action === 'resume' ? 'training.resume' : 'training.cancel';
       const summary = await client.call(method, { project, runId });
-      if (action === 'cancel') notifySuccess('Run cancelled', `${summary.name} stopped; its best checkpoint so far is kept.`);
+      if (action === 'cancel') notifySuccess('Run cancelled', `${summary.name} stopped${summary.bestStep !== null ? `; its best checkpoint (step ${summary.bestStep.toLocaleString()}) is kept` : ''}.`);
       reload();
     } catch (err) {
       const apiError = toApiError(err);
