@@ -109,6 +109,8 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
       await w.getByText(/file not found/).waitFor();
       assert.equal(await w.getByRole('table', { name: 'First records' }).count(), 0, 'still on the first step');
       assert.equal(await path.getAttribute('aria-invalid'), 'true', 'the error sits on the path');
+      // Underscores stay visible: hinted DejaVu Sans Mono at 14 px draws '_' outside the line box.
+      assert.equal(await path.evaluate((el) => getComputedStyle(el).textRendering), 'geometricprecision');
       await app.screenshot('first-hour-wrong-path');
 
       await path.fill(fx.ncbiGff);
@@ -142,8 +144,15 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
       assert.equal(formatLocus(first), 'K-12-MG1655:201-216 (+)');
       await w.getByText(/Positions are 1-based and include both ends/).waitFor();
       await app.screenshot('first-hour-mapping-applied', { fullPage: true });
-      await w.getByRole('button', { name: 'Import and close', exact: true }).click();
-      await w.waitFor({ state: 'hidden', timeout: 60_000 });
+      await w.getByRole('button', { name: 'Import and build a dataset', exact: true }).click();
+      // The dataset step opens at its top: the stepper is in view, not scrolled away.
+      await w.getByRole('button', { name: 'Next: review' }).waitFor({ timeout: 60_000 });
+      const stepper = await w.locator('.mantine-Stepper-root').boundingBox();
+      const dialog = await w.boundingBox();
+      assert.ok(stepper && dialog && stepper.y >= dialog.y + 50 && stepper.y < dialog.y + 200, `the stepper is in view (${JSON.stringify({ stepper, dialog })})`);
+      await app.screenshot('first-hour-dataset-step');
+      await page.keyboard.press('Escape');
+      await w.waitFor({ state: 'hidden', timeout: 30_000 });
       const sets = await api('regions.list', { project });
       assert.equal(sets.find((s) => s.sourcePath === fx.ncbiGff)?.count, fx.features, 'imported with the mapping');
     });

@@ -3,7 +3,7 @@
 // Node side and shows its progress with a Cancel button (a cancelled job changes nothing); closing
 // the dialog does not stop work already started (the Data page lists the result when it lands).
 import { Alert, Button, Group, Modal, Stack, Stepper, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { DatasetSummary, Genome, RegionPreview, RegionSet, TablePreview } from '../../../../../shared/contract/data';
 import { toApiError } from '../../../../../shared/client';
@@ -310,13 +310,23 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
   const working = longWork !== null;
   const progressLabel = busy === 'genome' ? 'Importing the genome' : busy === 'regions' ? 'Importing the regions' : 'Building the dataset';
 
+  // Each step opens at its top, stepper in view (the previous step may have been scrolled down).
+  const stepperRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The dialog's scrolling box back to its top (scrollIntoView would tuck the stepper under the
+    // dialog's sticky title).
+    let box = stepperRef.current?.parentElement ?? null;
+    while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+    box?.scrollTo({ top: 0 });
+  }, [active]);
+
   function close() {
     if (working) notifySuccess('Still working', `${progressLabel} goes on; the Data page lists it when done.`);
     onClose();
   }
 
   const stepper = (
-    <Stepper active={active} size="sm" allowNextStepsSelect={false} onStepClick={(i) => !busy && i < active && !built && !(kind === 'genome' && genome) && setActive(i)} mb="md">
+    <Stepper ref={stepperRef} active={active} size="sm" allowNextStepsSelect={false} onStepClick={(i) => !busy && i < active && !built && !(kind === 'genome' && genome) && setActive(i)} mb="md">
       {steps.map(([label, description]) => (
         <Stepper.Step key={label} label={label} description={description} loading={busy !== null && busy !== 'preview' && steps[active]?.[0] === label} />
       ))}
