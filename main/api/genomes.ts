@@ -269,6 +269,7 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
           unknownChroms: r.unknownChroms,
           summary: r.summary,
           ...(r.chromMapping && { chromMapping: r.chromMapping }),
+          ...(r.assemblyWarning && { assemblyWarning: r.assemblyWarning }),
         };
       });
     },

@@ -96,6 +96,7 @@ export class ChromChecker {
   private readonly sizes: ReadonlyMap<string, number> | undefined;
   readonly unknown = new Map<string, number>(); // name -> first line
   private readonly known = new Set<string>(); // genome names the file used
+  private readonly declared = new Map<string, number>(); // lengths the file states (##sequence-region)
   private readonly rename: Readonly<Record<string, string>>;
 
   constructor(sizes: ChromSizes | undefined, rename: Readonly<Record<string, string>> = {}) {
@@ -129,7 +130,31 @@ export class ChromChecker {
     return `chromosome '${name}' is not in the genome${hint}`;
   }
 
+  /** A length the file itself states for one of its names (GFF3 `##sequence-region name 1 N`). */
+  declare(rawName: string, length: number): void {
+    this.declared.set(rawName, length);
+  }
+
   suggestion(): ChromMapping | undefined {
     return this.sizes && this.unknown.size ? suggestChromMapping(this.unknown.keys(), this.sizes, this.known.size) : undefined;
+  }
+
+  /**
+   * When the file states lengths (GFF3 ##sequence-region) that differ from the genome's for the
+   * names it is read against (as renamed, or as the suggestion would rename them): probably another
+   * assembly, whose positions need not match (the demo's U00096.2-length K-12-MG1655 vs NCBI's NC_000913.3).
+   */
+  assemblyWarning(suggested: Readonly<Record<string, string>> = {}): string | undefined {
+    if (!this.sizes) return undefined;
+    const n = (x: number) => x.toLocaleString('en-US');
+    const differ: string[] = [];
+    for (const [raw, declared] of this.declared) {
+      const target = this.rename[raw] ?? suggested[raw] ?? raw;
+      const actual = this.sizes.get(target);
+      if (actual !== undefined && actual !== declared) differ.push(`the file says '${raw}' is ${n(declared)} bp but the genome's '${target}' is ${n(actual)} bp`);
+    }
+    if (differ.length === 0) return undefined;
+    const more = differ.length > 1 ? ` (and ${differ.length - 1} more)` : '';
+    return `${differ[0]}${more}: probably another assembly, so positions may not match. Import against the genome the annotation was made on, or map the names only if you know the positions agree.`;
   }
 }

@@ -51,6 +51,8 @@ export interface GffReadResult {
   /** Chromosome names of the file that the genome lacks (after renaming), in order of appearance. */
   unknownChroms: string[];
   chromMapping?: ChromMapping;
+  /** The file's ##sequence-region lengths differ from the genome's (see ChromChecker.assemblyWarning). */
+  assemblyWarning?: string;
 }
 
 const INT = /^\d+$/;
@@ -72,6 +74,8 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
   for await (const { text, line } of readTextLines(file, opts)) {
     linesRead = line;
     if (text.startsWith('##FASTA') || text.startsWith('>')) break;
+    const region = /^##sequence-region\s+(\S+)\s+(\d+)\s+(\d+)/.exec(text);
+    if (region) chroms.declare(region[1]!, Number(region[3]) - Number(region[2]) + 1);
     if (text.trim() === '' || text.startsWith('#')) continue;
     const cols = text.split('\t');
     if (cols.length !== 9) {
@@ -136,7 +140,9 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
   const chromMapping = chroms.suggestion();
   let summary = errors.summary(linesRead);
   if (chromMapping) summary += `. Chromosome names: ${chromMapping.description}`;
-  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, errorGroups: errors.groups, unknownChroms: [...chroms.unknown.keys()], summary, ...(chromMapping && { chromMapping }) };
+  const assemblyWarning = chroms.assemblyWarning(chromMapping?.mapping);
+  if (assemblyWarning) summary += `. Warning: ${assemblyWarning}`;
+  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, errorGroups: errors.groups, unknownChroms: [...chroms.unknown.keys()], summary, ...(chromMapping && { chromMapping }), ...(assemblyWarning && { assemblyWarning }) };
 }
 
 /** Feature types present with their counts, most common first. */

@@ -106,6 +106,7 @@ export interface ReadRegions {
   unknownChroms: string[];
   summary: string;
   chromMapping?: ChromMapping;
+  assemblyWarning?: string;
 }
 
 /** Start site of a BED record or GFF feature: strand-aware first base, as a 1-bp region. */
@@ -143,7 +144,7 @@ export async function readRegions(path: string, opts: ReadRegionsOptions): Promi
     opts.derive === 'start-sites'
       ? startSites(r.features).map((p) => ({ chrom: p.chrom, start: p.start, end: p.end, strand: p.strand, line: p.line, ...(p.name !== undefined && { name: p.name }) }))
       : r.features.map((f) => ({ chrom: f.chrom, start: f.start, end: f.end, strand: strandOf(f.strand), line: f.line, type: f.type, ...(f.name !== undefined && { name: f.name }), ...(f.score !== undefined && { score: f.score }) }));
-  return { format: 'gff3', regions, linesRead: r.linesRead, header: false, typeCounts: r.typeCounts, errors: r.errors, errorCount: r.errorCount, errorGroups: r.errorGroups, unknownChroms: r.unknownChroms, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }) };
+  return { format: 'gff3', regions, linesRead: r.linesRead, header: false, typeCounts: r.typeCounts, errors: r.errors, errorCount: r.errorCount, errorGroups: r.errorGroups, unknownChroms: r.unknownChroms, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }), ...(r.assemblyWarning && { assemblyWarning: r.assemblyWarning }) };
 }
 
 export function typeList(counts: Record<string, number>): Array<{ type: string; count: number }> {

@@ -88,6 +88,8 @@ export const RegionPreview = z.object({
   unknownChroms: z.array(z.string()).optional(),
   summary: z.string(),
   chromMapping: ChromMappingSuggestion.optional(),
+  /** The file states chromosome lengths (GFF3 ##sequence-region) that differ from the genome's: probably another assembly. */
+  assemblyWarning: z.string().optional(),
 });
 export type RegionPreview = z.infer<typeof RegionPreview>;
 

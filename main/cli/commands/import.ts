@@ -119,6 +119,7 @@ function previewText(p: RegionPreview): string {
       : p.errors.slice(0, 10).map((e) => `  ${e.message}`);
     lines.push('', `${countOf(p.errorCount, 'line')} with problems in ${p.file}:`, ...shown);
   }
+  if (p.assemblyWarning) lines.push('', `Warning: ${p.assemblyWarning}`);
   if (p.chromMapping) lines.push('', `Chromosome names: ${p.chromMapping.description}`, `  import with --rename ${Object.entries(p.chromMapping.mapping).map(([a, b]) => `${a}=${b}`).join(',')}`);
   return lines.join('\n');
 }

@@ -67,3 +67,20 @@ test('different problems stay apart and every problem is counted in the groups, 
   assert.equal(r.errorGroups.reduce((a, g) => a + g.count, 0), r.errorCount);
   assert.deepEqual(r.errorGroups[0]!.lines, [1, 2, 3, 4, 5]);
 });
+
+test('a GFF3 that states another length for the chromosome is flagged as probably another assembly', async () => {
+  const genome = new Map([['K-12-MG1655', 4_639_675]]);
+  const head = (len: number) => ['##gff-version 3', `##sequence-region NC_000913.3 1 ${len}`, gffLine('NC_000913.3', 'gene', 190, 255, 'thrL')].join('\n');
+  // The demo genome (U00096.2 length) against NCBI's NC_000913.3: the suggestion stands, with a warning.
+  const other = await readGff(tmp.file('other.gff', head(4_641_652)), { chromSizes: genome });
+  assert.deepEqual(other.chromMapping?.mapping, { 'NC_000913.3': 'K-12-MG1655' });
+  assert.match(other.assemblyWarning ?? '', /the file says 'NC_000913\.3' is 4,641,652 bp but the genome's 'K-12-MG1655' is 4,639,675 bp: probably another assembly/);
+  // Still said once the names are mapped: the positions are the question, not the names.
+  const renamed = await readGff(tmp.file('other.gff', head(4_641_652)), { chromSizes: genome, rename: { 'NC_000913.3': 'K-12-MG1655' } });
+  assert.equal(renamed.errorCount, 0);
+  assert.match(renamed.assemblyWarning ?? '', /probably another assembly/);
+  // The same length: no warning.
+  const same = await readGff(tmp.file('same.gff', head(4_639_675)), { chromSizes: genome });
+  assert.equal(same.assemblyWarning, undefined);
+  assert.deepEqual(same.chromMapping?.mapping, { 'NC_000913.3': 'K-12-MG1655' });
+});

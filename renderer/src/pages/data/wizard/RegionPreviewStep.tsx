@@ -2,7 +2,7 @@
 // types), the lines it could not use, and chromosome names it could map onto the genome's.
 import { Alert, Badge, Button, Checkbox, Code, Group, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { IconArrowsExchange, IconCheck } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowsExchange, IconCheck } from '@tabler/icons-react';
 import type { RegionPreview } from '../../../../../shared/contract/data';
 import { LOCUS_CONVENTION, formatPosition } from '../../../../../shared/locus';
 import { Locus } from '../../../components/Locus';
@@ -34,6 +34,8 @@ function typeLabel(t: { type: string; count: number; valid?: number | undefined 
 }
 
 interface MappingProps {
+  /** Pre-fill the suggested mapping (not when the lengths say it is probably another assembly). */
+  trustSuggestion: boolean;
   unknown: string[];
   suggestion: RegionPreview['chromMapping'];
   genomeNames: string[];
@@ -49,10 +51,10 @@ const SHOWN = 50;
  * Chromosome names of the file that the genome lacks, each with a genome sequence to map it to:
  * pre-filled from the suggestion (known aliases, one sequence vs one chromosome), editable by hand.
  */
-function ChromMappingPanel({ unknown, suggestion, genomeNames, rename, onRename, busy }: MappingProps) {
+function ChromMappingPanel({ trustSuggestion, unknown, suggestion, genomeNames, rename, onRename, busy }: MappingProps) {
   // The user's picks over the suggestion (a new preview remounts this panel: see its key).
   const [edits, setEdits] = useState<Record<string, string>>({});
-  const choice: Record<string, string> = { ...(suggestion?.mapping ?? {}), ...edits };
+  const choice: Record<string, string> = { ...(trustSuggestion ? (suggestion?.mapping ?? {}) : {}), ...edits };
   const applied = rename ? Object.entries(rename) : [];
   if (unknown.length === 0 && applied.length === 0) return null;
   const chosen = Object.fromEntries(Object.entries(choice).filter(([from, to]) => to !== LEAVE_OUT && unknown.includes(from)));
@@ -165,7 +167,13 @@ export function RegionPreviewStep(p: Props) {
         <Stat label="To import" value={`${chosen.toLocaleString()}${isGff && p.deriveStarts ? ' (start sites)' : ''}`} />
       </SimpleGrid>
 
+      {preview.assemblyWarning && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="This file may be for another assembly" data-testid="assembly-warning">
+          <Text size="sm">{preview.assemblyWarning.charAt(0).toUpperCase() + preview.assemblyWarning.slice(1)}</Text>
+        </Alert>
+      )}
       <ChromMappingPanel
+        trustSuggestion={!preview.assemblyWarning}
         key={`${preview.file}\n${JSON.stringify(p.rename)}\n${JSON.stringify(mapping?.mapping ?? {})}`}
         unknown={preview.unknownChroms ?? mapping?.unmapped.concat(Object.keys(mapping.mapping)) ?? []}
         suggestion={mapping}
