@@ -237,6 +237,21 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
       assert.deepEqual([job.state, job.message], ['cancelled', 'Cancelled']);
       assert.notEqual(job.fraction, 1, 'a cancelled job is not shown as complete');
       await app.screenshot('first-hour-cancelled', { fullPage: true });
+
+      // Compare: runs told apart by number and time, the cancelled run's steps said in words, and a
+      // result only one run has is nobody's "best".
+      await page.evaluate((hash) => void (window.location.hash = hash), `#/train/compare/${probe.id},${long.id}`);
+      const compared = page.getByRole('table', { name: 'Compared runs' });
+      await compared.waitFor({ timeout: 30_000 });
+      const head = (await compared.locator('thead').textContent()) ?? '';
+      assert.match(head, new RegExp(`run ${probe.id} · `));
+      assert.match(head, new RegExp(`run ${long.id} · `));
+      const stepsRow = (await compared.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Steps', exact: true }) }).textContent()) ?? '';
+      assert.match(stepsRow, /cancelled at 2 of 5,000|cancelled at [\d,]+ of 5,000/);
+      assert.doesNotMatch(stepsRow, /\?/);
+      const mccRow = compared.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Test MCC', exact: true }) });
+      assert.equal(await mccRow.locator('td[data-best]').count(), 0, 'one value is not a comparison');
+      await app.screenshot('first-hour-compare', { fullPage: true });
       console.error(`first-hour: cancel took ${took.toFixed(2)} s in the UI`);
     });
   });

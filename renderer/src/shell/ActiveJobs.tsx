@@ -90,7 +90,8 @@ export function ActiveJobs() {
   };
 
   return (
-    <Popover opened={opened} onChange={setOpened} position="top-end" withArrow shadow="md" width={380}>
+    // Above the toasts (z-index 400), which share this corner.
+    <Popover opened={opened} onChange={setOpened} position="top-end" withArrow shadow="md" width={380} zIndex={500}>
       <Popover.Target>
         <UnstyledButton onClick={() => setOpened((o) => !o)} aria-label={`Jobs: ${summary}`} data-testid="active-jobs">
           <Badge size="sm" variant="light" color={running ? 'blue' : 'gray'} leftSection={running ? <Loader size={10} /> : <IconPlayerPause size={12} />} tt="none">
