@@ -9,6 +9,7 @@ import { toApiError } from '../../../../shared/client';
 import { useClient } from '../../api/context';
 import { CurveChart } from '../../components/CurveChart';
 import { ErrorAlert } from '../../lib/ErrorAlert';
+import { settingsRows } from '../../../../shared/run-settings';
 import { loss, lr, metric, modeLabel } from './format';
 import { trainHref } from './route';
 
@@ -28,7 +29,7 @@ function rows(runs: RunDetail[]): { settings: Row[]; results: Row[] } {
       { label: 'Dataset', values: s((r) => r.datasetName) },
       { label: 'Model', values: s((r) => r.modelName) },
       { label: 'Mode', values: s((r) => modeLabel[r.mode]) },
-      { label: 'Length', values: s((r) => (r.settings.maxSteps !== undefined ? `${r.settings.maxSteps} steps` : `${r.settings.epochs} epochs`)) },
+      { label: 'Length', values: s((r) => settingsRows(r.settings).find(([k]) => k === 'Length')?.[1] ?? '') },
       { label: 'Batch size', values: s((r) => `${r.settings.batchSize}${r.settings.accumulate > 1 ? ` × ${r.settings.accumulate}` : ''}`) },
       { label: 'Learning rate', values: s((r) => lr(r.settings.lr)) },
       { label: 'Warm-up', values: s((r) => (r.settings.warmupSteps !== undefined ? String(r.settings.warmupSteps) : 'auto')) },
