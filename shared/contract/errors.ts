@@ -55,11 +55,25 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: i.path.length ? i.path.map(String).join('.') : '(input)', message: i.message }));
 }
 
-export function invalidInput(method: string, error: z.ZodError): ApiError {
+/** 'settings.maxSteps' -> 'max steps', 'datasetId' -> 'dataset': a field as a person calls it. */
+export function fieldLabel(path: string): string {
+  const last = path.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? path;
+  return last.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+// zod's own messages ("Too small: expected ...") do not say which field; ours do ("A project needs a name").
+const GENERIC = /^(Invalid|Too (small|big)|Expected|Unrecognized|Required)/;
+
+/**
+ * One sentence per problem for people: the schema's own messages as they are, zod's generic ones
+ * prefixed with the field in words; never an internal field name or method name (those stay in `issues`).
+ */
+export function issuesMessage(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => (GENERIC.test(i.message) && i.path !== '(input)' ? `${fieldLabel(i.path)}: ${i.message}` : i.message)).join('; ');
+}
+
+/** `_method` is kept for callers' symmetry; the method name is not for the person reading the message. */
+export function invalidInput(_method: string, error: z.ZodError): ApiError {
   const issues = issuesFromZod(error);
-  return new ApiError({
-    code: 'invalid_input',
-    message: `Invalid input for ${method}: ` + issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-    issues,
-  });
+  return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
 }

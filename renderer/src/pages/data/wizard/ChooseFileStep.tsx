@@ -3,7 +3,7 @@
 // tell a page where a dropped file lives, so a drop only fills in the name and asks for the path.
 import { Alert, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconDna, IconFileUpload, IconInfoCircle, IconTable, IconTimeline } from '@tabler/icons-react';
-import type { Genome } from '../../../../../shared/contract/data';
+import { countOf, type Genome } from '../../../../../shared/contract/data';
 import { FileDropArea } from '../../../components/FileDropArea';
 import { PathInput } from '../../../components/PathInput';
 
@@ -78,7 +78,7 @@ export function ChooseFileStep(p: Props) {
           label="Genome"
           description="Regions are checked against this genome's chromosome names and lengths."
           placeholder={noGenome ? 'Import a genome first' : 'Choose a genome'}
-          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${g.sequences.length} sequences)` }))}
+          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${countOf(g.sequences.length, 'sequence')})` }))}
           value={p.genomeId === null ? null : String(p.genomeId)}
           onChange={(v) => p.onGenome(v === null ? null : Number(v))}
           disabled={noGenome}
