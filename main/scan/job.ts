@@ -76,8 +76,8 @@ export function trackStrands(strand: ScanJobParams['strand']): TrackStrand[] {
 
 const recordsName = (k: number, s: TrackStrand) => `track-${k}-${s}.records`;
 
-/** Appends bedGraph intervals of one chromosome as fixed 16-byte records (chrom, start, end: u32; value: f32). */
-function appendRecords(fd: number, chrom: number, iv: Intervals): number {
+/** Writes bedGraph intervals of one chromosome at `position` as fixed 16-byte records (chrom, start, end: u32; value: f32). */
+function appendRecords(fd: number, position: number, chrom: number, iv: Intervals): number {
   const n = iv.starts.length;
   const buf = Buffer.allocUnsafe(n * RECORD_BYTES);
   for (let i = 0; i < n; i++) {
@@ -88,7 +88,7 @@ function appendRecords(fd: number, chrom: number, iv: Intervals): number {
     buf.writeFloatLE(iv.values[i]!, o + 12);
   }
   let done = 0;
-  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
   return buf.length;
 }
 
@@ -256,7 +256,7 @@ registerLazyJobKind('scan', async () => {
           const scores = windowScores(probs, wins.length, p.numLabels, k, p.strand, p.combine);
           for (const s of strands) {
             const f = recordsName(k, s);
-            const written = appendRecords(fds.get(f)!, c.chrom, perBaseMean(wins, scores[s]!, c.start, c.end));
+            const written = appendRecords(fds.get(f)!, positions.get(f)!, c.chrom, perBaseMean(wins, scores[s]!, c.start, c.end));
             positions.set(f, positions.get(f)! + written);
           }
         }
