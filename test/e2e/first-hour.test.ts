@@ -13,7 +13,7 @@ import { dispatch } from '../../main/api/index';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { formatLocus } from '../../shared/locus';
 import { judgeRun } from '../../shared/run-verdict';
-import { appRunner, e2eSkipReason, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
 
@@ -75,21 +75,8 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
 
   const withApp = appRunner(() => ({ browser, server }), { failureName: 'first-hour-failed', fullPageOnFailure: true, localOnly: true });
 
-  async function openProject(page: Page) {
-    await page.getByRole('button', { name: 'Open First hour' }).click();
-    await page.getByTestId('open-project-name').filter({ hasText: 'First hour' }).waitFor();
-  }
+  const openProject = (page: Page) => openProjectByName(page, 'First hour');
 
-  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-    const t0 = Date.now();
-    let v = await read();
-    while (!ok(v)) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)})`);
-      await new Promise((r) => setTimeout(r, 100));
-      v = await read();
-    }
-    return v;
-  }
 
   test('a GFF3 on another name for the one sequence: mapped in the preview, problems grouped, counts agree, loci 1-based', { timeout: 300_000 }, async () => {
     const genome = await api('genomes.import', { project, path: fx.genome, name: 'Demo-like genome' });

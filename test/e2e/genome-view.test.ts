@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { dispatch } from '../../main/api/index';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
 
@@ -74,16 +74,8 @@ async function writeBigFasta(path: string, chroms: number, length: number): Prom
   await once(out, 'finish');
 }
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const t0 = Date.now();
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 150));
-    v = await read();
-  }
-  return v;
-}
+/** The view's waits: 30 s, as igv draws within a few seconds once its data has come. */
+const untilDrawn = <T,>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000) => until(read, ok, what, timeoutMs);
 
 /** The track keys igv has loaded (the page writes them on the igv holder). */
 const loadedTracks = async (page: Page) => ((await page.getByTestId('igv-browser').getAttribute('data-tracks')) ?? '').split(' ').filter(Boolean);
@@ -161,28 +153,28 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
     await withApp(async (app) => {
       const { page } = app;
       await openView(page, '#/genome?locus=chr1:300-2300');
-      await until(() => loadedTracks(page), (k) => k.includes('regionSet:1') && k.includes('dataset:1'), 'the region-set and dataset tracks');
-      await until(() => paintedPixels(page, 'motif sites'), (n) => n > 50, 'the motif sites drawn');
-      await until(() => paintedPixels(page, 'Motif vs background'), (n) => n > 50, 'the dataset labels drawn');
+      await untilDrawn(() => loadedTracks(page), (k) => k.includes('regionSet:1') && k.includes('dataset:1'), 'the region-set and dataset tracks');
+      await untilDrawn(() => paintedPixels(page, 'motif sites'), (n) => n > 50, 'the motif sites drawn');
+      await untilDrawn(() => paintedPixels(page, 'Motif vs background'), (n) => n > 50, 'the dataset labels drawn');
       await app.screenshot('genome-view');
 
       // A feature name from the project's own BED, then coordinates.
       const box = page.getByRole('combobox', { name: 'Locus' });
       await box.fill('site12');
       await box.press('Enter');
-      await until(() => box.inputValue(), (v) => v.startsWith('chr1:5,') || v.startsWith('chr1:5'), 'the view at site12 (chr1:5,900)');
+      await untilDrawn(() => box.inputValue(), (v) => v.startsWith('chr1:5,') || v.startsWith('chr1:5'), 'the view at site12 (chr1:5,900)');
       await box.fill('chr2:1,001-3,000');
       await box.press('Enter');
-      await until(() => box.inputValue(), (v) => v.startsWith('chr2:1,001'), 'the view at chr2:1,001-3,000');
+      await untilDrawn(() => box.inputValue(), (v) => v.startsWith('chr2:1,001'), 'the view at chr2:1,001-3,000');
       await box.fill('nosuchgene');
       await box.press('Enter');
       await page.getByText('Nothing called "nosuchgene" in this genome').waitFor();
 
       // Hide the dataset track: igv drops it, and the setting is kept in the project.
       await page.getByRole('checkbox', { name: 'Show Motif vs background (labels)' }).uncheck();
-      await until(() => loadedTracks(page), (k) => !k.includes('dataset:1'), 'the dataset track hidden');
+      await untilDrawn(() => loadedTracks(page), (k) => !k.includes('dataset:1'), 'the dataset track hidden');
       await page.getByRole('button', { name: 'Move motif sites up' }).waitFor();
-      const stored = await until(() => api('genomeView.settings.get', { project, genomeId }), (s) => s.tracks.some((t) => t.key === 'dataset:1' && !t.visible) && s.locus?.startsWith('chr2') === true, 'the settings stored');
+      const stored = await untilDrawn(() => api('genomeView.settings.get', { project, genomeId }), (s) => s.tracks.some((t) => t.key === 'dataset:1' && !t.visible) && s.locus?.startsWith('chr2') === true, 'the settings stored');
       assert.equal(stored.genomeId, genomeId);
     });
     // A new page comes back where the last one left off.
@@ -190,8 +182,8 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
       const { page } = app;
       await openView(page);
       const box = page.getByRole('combobox', { name: 'Locus' });
-      await until(() => box.inputValue(), (v) => v.startsWith('chr2:1,001'), 'the stored locus restored');
-      await until(() => loadedTracks(page), (k) => k.includes('regionSet:1') && !k.includes('dataset:1'), 'the stored track settings restored');
+      await untilDrawn(() => box.inputValue(), (v) => v.startsWith('chr2:1,001'), 'the stored locus restored');
+      await untilDrawn(() => loadedTracks(page), (k) => k.includes('regionSet:1') && !k.includes('dataset:1'), 'the stored track settings restored');
     });
   });
 
@@ -209,8 +201,8 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
       await page.getByRole('button', { name: 'Add track file' }).click();
       await page.getByRole('textbox', { name: 'File', exact: true }).fill(signal);
       await page.getByRole('button', { name: 'Add track', exact: true }).click();
-      await until(() => loadedTracks(page), (k) => k.some((x) => x.startsWith('file:')), 'the bedGraph track');
-      await until(() => paintedPixels(page, 'chip-signal.bedgraph'), (n) => n > 100, 'the bedGraph drawn');
+      await untilDrawn(() => loadedTracks(page), (k) => k.some((x) => x.startsWith('file:')), 'the bedGraph track');
+      await untilDrawn(() => paintedPixels(page, 'chip-signal.bedgraph'), (n) => n > 100, 'the bedGraph drawn');
       await app.screenshot('genome-view-track-file');
     });
   });
@@ -242,8 +234,8 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
       await page.evaluate(() => (window.location.hash = '#/genome?locus=big2:30000001-30000200'));
       await page.getByRole('heading', { name: 'Genome view', level: 2 }).waitFor();
       // At base level igv shows the letters: the sequence track drew from a byte range.
-      await until(() => page.getByTestId('igv-browser').evaluate((h) => h.shadowRoot?.querySelectorAll('canvas').length ?? 0), (n) => n > 2, 'igv drawn');
-      await until(async () => fileRequests.length, (n) => n >= 2, 'the .fai and a slice of the FASTA');
+      await untilDrawn(() => page.getByTestId('igv-browser').evaluate((h) => h.shadowRoot?.querySelectorAll('canvas').length ?? 0), (n) => n > 2, 'igv drawn');
+      await untilDrawn(async () => fileRequests.length, (n) => n >= 2, 'the .fai and a slice of the FASTA');
       await page.waitForTimeout(1000);
       const fastaReads = fileRequests.filter((r) => r.startsWith('fasta'));
       assert.ok(fastaReads.length > 0 && fastaReads.every((r) => r.startsWith('fasta 206 bytes=')), `every read of the FASTA is a byte range: ${fileRequests.join(', ')}`);
