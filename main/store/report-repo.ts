@@ -1,4 +1,4 @@
-// Reports in a project's `reports` table (migration 5): the whole HTML of each, the runs it covers
+// Reports in a project's `reports` table (migration 7): the whole HTML of each, the runs it covers
 // and what it says is missing. Listing never reads the HTML.
 import type { Db } from './project-file';
 

@@ -8,6 +8,8 @@ import { jobMethods } from './jobs';
 import { modelMethods } from './models';
 import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
+import { genomeViewMethods } from './genome-view';
+import { scanMethods } from './scans';
 import { reportMethods } from './reports';
 
 export const api = {
@@ -18,6 +20,8 @@ export const api = {
   ...modelMethods,
   ...trainingMethods,
   ...adaptMethods,
+  ...genomeViewMethods,
+  ...scanMethods,
   ...reportMethods,
 };
 

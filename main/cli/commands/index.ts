@@ -11,6 +11,7 @@ import { projectCreate, projectDelete, projectForget, projectInfo, projectList, 
 import { pretrain } from './pretrain';
 import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
+import { scanCommands } from './scan';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -35,6 +36,7 @@ export const commands: readonly CliCommand[] = [
   pretrain,
   finetune,
   ...runCommands,
+  ...scanCommands,
   report,
   reportList,
   reportRemove,
