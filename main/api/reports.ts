@@ -14,7 +14,7 @@ import { comparisonTitle, renderComparisonReport, renderRunReport, runReportTitl
 import { testSetStatement } from '../report/compare';
 import { htmlToPdf, NoChromiumError } from '../report/pdf';
 import { whatIsMissing } from '../report/sections';
-import type { GcHistogram, RunReportData } from '../report/types';
+import type { GcHistogram, RunReportData, ScanReport } from '../report/types';
 import { readMeta, touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
 import { deleteReportRow, getReportRow, insertReport, listReportRows, reportHtml } from '../store/report-repo';
@@ -24,6 +24,7 @@ import type { Services } from './dispatch';
 import { createGenomeServices } from './genomes';
 import { createModelServices } from './models';
 import { existingPath, projectDb } from './projects';
+import { createScanServices, scanClassSummary } from './scans';
 import { createTrainingServices } from './training';
 
 type ReportServices = Pick<Services, Extract<keyof Services, `reports.${string}`>>;
@@ -98,6 +99,11 @@ export async function gatherRun(ctx: AppContext, project: string, runId: string)
   const baseModel = await modelOf(run.modelId ? Number(run.modelId) : null);
   const baseCard = baseModel ? await models['models.card']({ project, id: baseModel.id }).catch(() => null) : null;
   const outputModel = await modelOf(run.outputModelId ? Number(run.outputModelId) : null);
+  const scans: ScanReport[] = [];
+  for (const scan of (await createScanServices(ctx)['scans.list']({ project })).filter((s) => s.runId === run.id)) {
+    const perClass = scan.state === 'done' ? await Promise.all(scan.classesOfInterest.map((k) => scanClassSummary(ctx, project, scan.id, k))) : [];
+    scans.push({ scan, perClass });
+  }
   return {
     project: { path: project, name: readMeta(db, project).name },
     run,
@@ -107,6 +113,7 @@ export async function gatherRun(ctx: AppContext, project: string, runId: string)
     baseModel,
     baseCard,
     outputModel,
+    scans,
     software: software(ctx, db, run),
     generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };

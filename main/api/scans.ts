@@ -431,6 +431,36 @@ function thresholdOf(scan: ScanRow, classIndex: number): ScanThresholdRecord {
   return scan.metrics.thresholds?.find((t) => t.classIndex === classIndex) ?? { classIndex, threshold: 0.5, source: 'default-0.5', devMcc: null };
 }
 
+/** For reports: a class's combined score over the scanned bases, and its called regions at the stored threshold. */
+export interface ScanClassSummary {
+  classIndex: number;
+  /** Scanned bases per score bin: `bases[b]` covers scores [b / bins, (b + 1) / bins), the last bin includes 1. */
+  bases: number[];
+  /** Scanned bases scoring at or above the stored threshold. */
+  basesAbove: number;
+  regions: CalledRegion[];
+}
+
+export async function scanClassSummary(ctx: AppContext, project: string, scanId: number, classIndex: number, bins = 50): Promise<ScanClassSummary> {
+  const real = existingPath(project);
+  const db = projectDb(ctx, real);
+  const scan = requireScan(db, scanId, real);
+  const track = requireTrack(db, scan, classIndex, 'combined', real);
+  const threshold = thresholdOf(scan, classIndex).threshold;
+  const bases = new Array<number>(bins).fill(0);
+  let basesAbove = 0;
+  for (const c of await readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
+    for (let i = 0; i < c.starts.length; i++) {
+      const score = c.scores[i]!;
+      const n = c.ends[i]! - c.starts[i]!;
+      const b = Math.min(bins - 1, Math.max(0, Math.floor(score * bins)));
+      bases[b] = bases[b]! + n;
+      if (score >= threshold) basesAbove += n;
+    }
+  }
+  return { classIndex, bases, basesAbove, regions: await calledRegions(db, real, scan, classIndex, threshold) };
+}
+
 // ---------------------------------------------------------------- views
 
 function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo {

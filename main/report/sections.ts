@@ -4,6 +4,7 @@
 // (genome scan, annotations, interpretation) with one entry in RUN_SECTIONS.
 import type { RunDetail, TrainingSettings } from '../../shared/contract/training';
 import { bytes, cardSections, code, duration, esc, facts, int, markdownHtml, note, num, pct, shellArg, table } from './html';
+import { genomeSection } from './genome';
 import { figure, lineChart, PALETTE, type Series } from './svg';
 import type { GcHistogram, RunReportData, SectionBuilder } from './types';
 
@@ -390,4 +391,4 @@ const limitations: SectionBuilder<RunReportData> = {
 };
 
 /** The run report's sections, in order. A new feature adds its builder here (before limitations). */
-export const RUN_SECTIONS: readonly SectionBuilder<RunReportData>[] = [summary, data, model, training, evaluation, limitations];
+export const RUN_SECTIONS: readonly SectionBuilder<RunReportData>[] = [summary, data, model, training, evaluation, genomeSection, limitations];

@@ -30,6 +30,8 @@ export interface ChartOptions {
   yDomain?: [number, number];
   /** A dashed reference line, e.g. the diagonal of a ROC plot. */
   reference?: [Point, Point];
+  /** A labelled vertical line across the plot, e.g. a threshold. */
+  marker?: { x: number; label: string };
 }
 
 export const PALETTE = ['#1c6fb8', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#0b7285', '#c2255c', '#5c940d'];
@@ -140,6 +142,12 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   if (o.reference) {
     const [a, b] = o.reference;
     parts.push(`<line x1="${f(sx(a.x))}" y1="${f(sy(a.y))}" x2="${f(sx(b.x))}" y2="${f(sy(b.y))}" stroke="#adb5bd" stroke-dasharray="4 4"/>`);
+  }
+  if (o.marker && o.marker.x >= x0 && o.marker.x <= x1) {
+    const x = f(sx(o.marker.x));
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${m.t + ph}" stroke="#c92a2a" stroke-width="1.4" stroke-dasharray="5 3"/>`);
+    const right = sx(o.marker.x) > m.l + pw * 0.7;
+    parts.push(`<text x="${right ? Number(x) - 4 : Number(x) + 4}" y="${m.t + 12}" font-size="10.5" text-anchor="${right ? 'end' : 'start'}" fill="#c92a2a">${esc(o.marker.label)}</text>`);
   }
   for (const s of drawn) {
     if (s.points.length === 0) continue;

@@ -3,6 +3,7 @@
 // build a report from a hand-made record.
 import type { DatasetSummary, Genome, RegionSet } from '../../shared/contract/data';
 import type { ModelCard, ProjectModel } from '../../shared/contract/models';
+import type { ScanInfo, ScanRegion } from '../../shared/contract/scans';
 import type { RunDetail } from '../../shared/contract/training';
 
 /** Windows per GC bin, per split and class: `counts[split][class][bin]`. */
@@ -22,9 +23,25 @@ export interface RunReportData {
   baseModel: ProjectModel | null;
   baseCard: ModelCard | null;
   outputModel: ProjectModel | null;
+  /** The genome scans made with this run's model, newest first. */
+  scans: ScanReport[];
   /** [name, version] of everything that produced the figures. */
   software: [string, string][];
   generatedAt: string;
+}
+
+/** A scan and, once it is done, each tracked class's score distribution and called regions. */
+export interface ScanReport {
+  scan: ScanInfo;
+  perClass: {
+    classIndex: number;
+    /** Scanned bases per score bin of width 1 / bases.length (the last includes 1). */
+    bases: number[];
+    /** Scanned bases scoring at or above the threshold. */
+    basesAbove: number;
+    /** Every region called at the scan's stored threshold, in genome order. */
+    regions: ScanRegion[];
+  }[];
 }
 
 /**

@@ -8,8 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForScan } from '../../main/api/scans';
 import { waitForRun } from '../../main/api/training';
 import { num } from '../../main/report/html';
+import { formatLocus } from '../../shared/locus';
 import { NoChromiumError } from '../../main/report/pdf';
 import { e2eSkipReason, launchChromium } from '../helpers/browser-mode';
 import { writeBpeModel } from '../unit/api/models-helpers';
@@ -39,6 +41,10 @@ test('a finished run: every section with its figures, no network or console erro
   assert.equal((await waitForRun(h.ctx, h.project, started.id)).state, 'done');
   const run = await h.call('training.get', { project: h.project, runId: started.id });
   assert.ok(run.test && run.mostConfident.length > 0);
+  const { scanId } = await h.call('scans.start', { project: h.project, runId: run.id, stride: 50, name: 'whole genome', backend: 'wasm' });
+  const scan = await waitForScan(h.ctx, h.project, scanId);
+  assert.equal(scan.state, 'done', scan.error ?? '');
+  const called = await h.call('scans.regions', { project: h.project, scanId, classIndex: 1 });
 
   const t0 = performance.now();
   const info = await h.call('reports.create', { project: h.project, runIds: [run.id] });
@@ -50,7 +56,7 @@ test('a finished run: every section with its figures, no network or console erro
 
   // Every section, in order, each with this run's own figures.
   const sections = [...html.matchAll(/<section id="([a-z-]+)"><h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
-  assert.deepEqual(sections, ['summary', 'data', 'model', 'training', 'evaluation', 'limitations']);
+  assert.deepEqual(sections, ['summary', 'data', 'model', 'training', 'evaluation', 'genome', 'limitations']);
   const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
   const t1 = run.test!;
   assert.match(section('summary'), new RegExp(`MCC <b>${num(t1.mcc)}</b>, F1 ${num(t1.f1Macro)}, accuracy ${num(t1.accuracy)}`));
@@ -78,6 +84,15 @@ test('a finished run: every section with its figures, no network or console erro
   t1.confusion.forEach((row, i) => assert.ok(ev.includes(`<td><b>${run.classNames[i]}</b></td>${row.map((n) => `<td class="n">${n}</td>`).join('')}`), `confusion row ${i}`));
   assert.ok(ev.includes('ROC curve') && ev.includes('Precision-recall curve') && ev.includes('Most confident correct predictions') && ev.includes('Most wrong predictions'));
   assert.ok(ev.includes(run.mostConfident[0]!.sequence));
+  // genome: the scan's settings, threshold, score distribution and called regions
+  const g = section('genome');
+  const th = scan.thresholds[0]!;
+  assert.ok(g.includes(`Scan ${scanId}: whole genome`) && g.includes(`${scan.settings.window} bp every 50 bp, both strands, combined by their mean`), g.slice(0, 2000));
+  assert.ok(g.includes(`<th>Threshold</th><td>${num(th.threshold, 4)}: `), 'threshold');
+  assert.ok(g.includes(`<th>Called regions</th><td>${called.total.toLocaleString('en-US')}</td>`), `called regions ${called.total}`);
+  assert.ok(g.includes(`${scan.bpTotal.toLocaleString('en-US')} scanned bases in 50 score bins`) && (g.match(/<svg /g) ?? []).length === 1, 'score distribution');
+  if (called.total) assert.ok(g.includes(formatLocus([...called.regions].sort((x, y) => y.maxScore - x.maxScore)[0]!)), 'strongest region');
+  assert.ok(g.includes(`loci scan --project ${h.project} --run ${run.id} --window ${scan.settings.window} --stride 50 --strand both --combine mean`));
   // reproduction
   const lim = section('limitations');
   assert.ok(lim.includes(`loci finetune --project ${h.project} --dataset &#39;sites vs background&#39; --model tiny-bpe --name &#39;sites run&#39; --mode full --lr 0.002 --batch 16 --epochs 3 --seed 42 --max-steps 12 --eval-every 4 --backend wasm`));
@@ -112,7 +127,7 @@ test('a finished run: every section with its figures, no network or console erro
     await page.goto(`file://${saved.path}`);
     assert.deepEqual(requests, []);
     assert.deepEqual(problems, []);
-    assert.equal(await page.locator('section').count(), 6);
+    assert.equal(await page.locator('section').count(), 7);
     assert.equal(await page.locator('section#training svg').count(), 3);
   } finally {
     await browser.close();
@@ -123,7 +138,7 @@ test('a finished run: every section with its figures, no network or console erro
   assert.equal(readFileSync(pdf.path).subarray(0, 5).toString(), '%PDF-');
   if (!has('pdftotext') || !has('pdftoppm')) return t.diagnostic('PDF text and page checks skipped: install poppler-utils (apt-get install poppler-utils)');
   const text = execFileSync('pdftotext', ['-layout', pdf.path, '-'], { encoding: 'utf8' });
-  for (const s of ['Run report: sites run', 'Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Intended use and limitations', 'Reproduce this run', num(t1.mcc), genome.checksum.slice(0, 32)]) assert.ok(text.includes(s), `PDF text has "${s}"`);
+  for (const s of ['Run report: sites run', 'Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Genome scans', 'Intended use and limitations', 'Reproduce this run', num(t1.mcc), genome.checksum.slice(0, 32)]) assert.ok(text.includes(s), `PDF text has "${s}"`);
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf.path], { encoding: 'utf8' }))?.[1]);
   assert.ok(pages >= 3 && pages <= 20, `${pages} pages`);
   const png = join(out, 'page');
