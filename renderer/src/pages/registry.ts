@@ -3,7 +3,7 @@
 // contract methods the page cannot work without, so an entry can never show up ahead of its API.
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Icon } from '@tabler/icons-react';
-import { IconBrain, IconChartLine, IconDatabase, IconFolders, IconDna } from '@tabler/icons-react';
+import { IconBrain, IconChartLine, IconDatabase, IconFolders, IconDna, IconReportAnalytics } from '@tabler/icons-react';
 import { isMethodName } from '../../../shared/contract';
 
 export interface PageEntry {
@@ -68,6 +68,16 @@ const allPages: PageEntry[] = [
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./genome/GenomePage')),
+  },
+  {
+    id: 'reports',
+    label: 'Reports',
+    icon: IconReportAnalytics,
+    description: 'Run and comparison reports as one self-contained HTML file or a PDF: preview, save, delete',
+    requires: ['reports.create', 'reports.list', 'reports.get', 'reports.save', 'reports.remove', 'training.list'],
+    // The page itself says how to open a project.
+    needsProject: false,
+    component: lazy(() => import('./reports/ReportsPage')),
   },
 ];
 
