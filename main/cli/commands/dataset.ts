@@ -125,7 +125,8 @@ export function summaryText(d: DatasetSummary): string {
   return lines.join('\n');
 }
 
-async function resolveDataset(run: CliRun, project: string, ref: string, cmd: string): Promise<DatasetSummary> {
+/** A dataset by id or by name. */
+export async function resolveDataset(run: CliRun, project: string, ref: string, cmd: string): Promise<DatasetSummary> {
   const all = await run.call('datasets.list', { project });
   const found = /^\d+$/.test(ref) ? all.find((d) => d.id === Number(ref)) : all.find((d) => d.name === ref);
   if (!found) throw new UsageError(`No dataset "${ref}" in ${project} (it has: ${all.map((d) => `${d.id} ${d.name}`).join(', ') || 'none'})`, cmd);
