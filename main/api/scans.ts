@@ -95,12 +95,12 @@ interface Resolved {
   classes: string[];
 }
 
-async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: string; modelId?: number }): Promise<Resolved> {
+async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number }): Promise<Resolved> {
   let modelId = input.modelId;
   let runId: number | null = null;
   let datasetId: number | null = null;
   if (input.runId !== undefined) {
-    const run = /^\d+$/.test(input.runId) ? getRunRow(db, Number(input.runId)) : undefined;
+    const run = getRunRow(db, input.runId);
     if (!run || run.kind !== 'finetune') throw invalid([{ path: 'runId', message: `No fine-tuning run ${input.runId} in this project` }]);
     if (run.state !== 'done' || run.outputModelId === null) throw invalid([{ path: 'runId', message: `Run ${input.runId} is ${run.state}: only a finished run has a model to scan with` }]);
     modelId = run.outputModelId;
@@ -484,7 +484,7 @@ function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo 
   return {
     id: scan.id,
     name: p.name,
-    runId: p.runId === null ? null : String(p.runId),
+    runId: p.runId,
     modelId: scan.modelId,
     modelName: p.modelName,
     genomeId: getGenomeRow(db, p.genomeId) ? p.genomeId : null,

@@ -24,9 +24,9 @@ import { TrainingSettings, type Estimate, type RunDetail, type RunSummary, type 
 import type { FinetuneJobParams, MetricsLine, RunDataFile, RunResultFile } from '../engine/finetune/job';
 import type { FinetuneOptions } from '../engine/finetune/options';
 import { jobRunner, startJob, waitForJob } from '../jobs/index';
-import { getDatasetRow, listDatasetRows, type DatasetRow, type SplitName } from '../store/data-repo';
+import { getDatasetRow, type DatasetRow, type SplitName } from '../store/data-repo';
 import { touchModified } from '../store/meta';
-import { getModelRow, listModelRows } from '../store/model-repo';
+import { getModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
 import {
   deleteRunRow,
@@ -93,14 +93,6 @@ function splitCounts(db: Db, datasetId: number): SplitCounts {
   return c;
 }
 
-/** A dataset or model named by id ("3") or by its exact name. */
-function byIdOrName<T extends { id: number; name: string }>(ref: string, get: (id: number) => T | undefined, all: () => T[]): T | undefined {
-  const trimmed = ref.trim();
-  if (/^\d+$/.test(trimmed)) return get(Number(trimmed));
-  const named = all().filter((r) => r.name === trimmed);
-  return named.length === 1 ? named[0] : undefined;
-}
-
 interface Checked {
   dataset: DatasetRow;
   counts: SplitCounts;
@@ -110,14 +102,14 @@ interface Checked {
 }
 
 /** Everything that can be known wrong before a run starts, as field-level messages. */
-async function check(ctx: AppContext, project: string, input: { datasetId: string; modelId: string; settings: TrainingSettings }): Promise<Checked> {
+async function check(ctx: AppContext, project: string, input: { datasetId: number; modelId: number; settings: TrainingSettings }): Promise<Checked> {
   const db = projectDb(ctx, project);
   const issues: FieldIssue[] = [];
   const settings = input.settings;
-  const dataset = byIdOrName(input.datasetId, (id) => getDatasetRow(db, id), () => listDatasetRows(db));
+  const dataset = getDatasetRow(db, input.datasetId);
   let counts: SplitCounts | null = null;
   if (!dataset) {
-    issues.push({ path: 'datasetId', message: `No dataset "${input.datasetId}" in this project (give its id or exact name)` });
+    issues.push({ path: 'datasetId', message: `No dataset with id ${input.datasetId} in this project` });
   } else {
     counts = splitCounts(db, dataset.id);
     const classes = dataset.classes.length;
@@ -130,10 +122,10 @@ async function check(ctx: AppContext, project: string, input: { datasetId: strin
     if (counts.emptySequences > 0) issues.push({ path: 'datasetId', message: `"${dataset.name}" has ${counts.emptySequences} example(s) without a sequence; rebuild it` });
   }
 
-  const modelRow = byIdOrName(input.modelId, (id) => getModelRow(db, id), () => listModelRows(db));
+  const modelRow = getModelRow(db, input.modelId);
   let model: ProjectModel | null = null;
   if (!modelRow) {
-    issues.push({ path: 'modelId', message: `No model "${input.modelId}" in this project (give its id or exact name)` });
+    issues.push({ path: 'modelId', message: `No model with id ${input.modelId} in this project` });
   } else {
     model = await createModelServices(ctx)['models.get']({ project, id: modelRow.id });
     const shape = model.shape;
@@ -258,7 +250,7 @@ class RunKeeper {
     const lines = text.split('\n');
     tail.partial = lines.pop() ?? '';
     this.tails.set(job.id, tail);
-    const runId = String(run.id);
+    const runId = run.id;
     let points: MetricPoint[] = [];
     const events: { step: number; split: 'train' | 'dev'; values: Record<string, number> }[] = [];
     const flush = () => {
@@ -390,7 +382,7 @@ function keeper(ctx: AppContext): RunKeeper {
  * Waits until a run stops running in this process and its result (if any) is stored; resolves with
  * its summary. For the CLI and tests; the UI follows run.metrics and job.progress instead.
  */
-export async function waitForRun(ctx: AppContext, project: string, runId: string): Promise<RunSummary> {
+export async function waitForRun(ctx: AppContext, project: string, runId: number): Promise<RunSummary> {
   const real = existingPath(project);
   const db = projectDb(ctx, real);
   const run = requireRun(db, runId, real);
@@ -403,9 +395,8 @@ export async function waitForRun(ctx: AppContext, project: string, runId: string
 
 // ---------------------------------------------------------------- views
 
-function requireRun(db: Db, runId: string, project: string): RunRow {
-  const id = /^\d+$/.test(runId) ? Number(runId) : NaN;
-  const run = Number.isFinite(id) ? getRunRow(db, id) : undefined;
+function requireRun(db: Db, runId: number, project: string): RunRow {
+  const run = getRunRow(db, runId);
   if (!run || run.kind !== KIND) throw new ApiError({ code: 'not_found', message: `No fine-tuning run ${runId} in ${project}` });
   return run;
 }
@@ -443,13 +434,13 @@ function summaryOf(run: RunRow, job: JobInfo | null, points: readonly MetricPoin
   const best = m.bestStep !== undefined && m.bestStep !== null ? { step: m.bestStep, loss: m.bestDevLoss ?? null } : bestDev(points);
   const settings = TrainingSettings.parse(run.params.settings);
   return {
-    id: String(run.id),
+    id: run.id,
     name: run.params.name,
     state: run.state,
     jobId: run.jobId,
-    datasetId: run.datasetId === null ? '' : String(run.datasetId),
+    datasetId: run.datasetId,
     datasetName: run.params.datasetName,
-    modelId: run.modelId === null ? '' : String(run.modelId),
+    modelId: run.modelId,
     modelName: run.params.modelName,
     mode: settings.mode,
     classNames: run.params.classNames,
@@ -461,7 +452,7 @@ function summaryOf(run: RunRow, job: JobInfo | null, points: readonly MetricPoin
     bestDevLoss: best?.loss ?? null,
     testMcc: test?.mcc ?? null,
     testF1: test?.f1Macro ?? null,
-    outputModelId: run.outputModelId === null ? null : String(run.outputModelId),
+    outputModelId: run.outputModelId,
     backend: m.backend ?? null,
   };
 }
@@ -631,7 +622,7 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
   };
 }
 
-async function control(ctx: AppContext, project: string, runId: string, action: 'cancel' | 'pause' | 'resume'): Promise<RunSummary> {
+async function control(ctx: AppContext, project: string, runId: number, action: 'cancel' | 'pause' | 'resume'): Promise<RunSummary> {
   const real = existingPath(project);
   const db = projectDb(ctx, real);
   const run = requireRun(db, runId, real);

@@ -69,7 +69,7 @@ export const ScanInfo = z.object({
   id: z.number().int(),
   name: z.string(),
   /** The fine-tuning run whose model is scanned (its dev set gives the default threshold); null for a model without a run. */
-  runId: z.string().nullable(),
+  runId: z.number().int().nullable(),
   modelId: z.number().int().nullable(),
   modelName: z.string(),
   genomeId: z.number().int().nullable(),
@@ -109,7 +109,7 @@ export const ScanStartInput = z
   .object({
     project,
     /** Scan the model a fine-tuning run produced (and take the default threshold from its dev set)... */
-    runId: z.string().trim().min(1).optional(),
+    runId: Id.optional(),
     /** ...or any classifier model of the project. */
     modelId: Id.optional(),
     /** Default: the genome of the run's dataset, else the project's only genome. */

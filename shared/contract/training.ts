@@ -78,14 +78,18 @@ export const TestMetrics = z.object({
 });
 export type TestMetrics = z.infer<typeof TestMetrics>;
 
+/** Runs, datasets and models are rows of the project: whole-number ids, as in datasets.* and models.* (scans share runs' numbering). */
+const Id = z.number({ error: 'An id (a whole number) is required' }).int('An id is a whole number').positive('Ids start at 1');
+
 export const RunSummary = z.object({
-  id: z.string(),
+  id: z.number().int(),
   name: z.string(),
   state: RunState,
   jobId: z.string().nullable(),
-  datasetId: z.string(),
+  /** Null once the dataset (or model) has been deleted; the name stays. */
+  datasetId: z.number().int().nullable(),
   datasetName: z.string(),
-  modelId: z.string(),
+  modelId: z.number().int().nullable(),
   modelName: z.string(),
   mode: FinetuneMode,
   classNames: z.array(z.string()),
@@ -98,7 +102,7 @@ export const RunSummary = z.object({
   testMcc: z.number().nullable(),
   testF1: z.number().nullable(),
   /** The fine-tuned model saved in the project when the run finished. */
-  outputModelId: z.string().nullable(),
+  outputModelId: z.number().int().nullable(),
   backend: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
@@ -132,11 +136,11 @@ export const RunDetail = RunSummary.extend({
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-const RunRef = z.object({ project: FilePath, runId: z.string().min(1) }).strict();
+const RunRef = z.object({ project: FilePath, runId: Id }).strict();
 const RunInput = z.object({
   project: FilePath,
-  datasetId: z.string().min(1, 'Pick a dataset'),
-  modelId: z.string().min(1, 'Pick a model'),
+  datasetId: z.number({ error: 'Pick a dataset' }).int().positive('Pick a dataset'),
+  modelId: z.number({ error: 'Pick a model' }).int().positive('Pick a model'),
   settings: TrainingSettings.default(TrainingSettings.parse({})),
 });
 

@@ -13,6 +13,8 @@ import { judgeRun } from '../../../shared/run-verdict';
 import { defineCommand, UsageError, type CliOption, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
+import { resolveDataset } from './dataset';
+import { resolveModel } from './models';
 
 const NAME = 'finetune';
 
@@ -238,15 +240,18 @@ export const finetune = defineCommand({
     if (!dataset) throw new UsageError('loci finetune needs --dataset ID|NAME', NAME);
     if (!model) throw new UsageError('loci finetune needs --model ID|NAME', NAME);
     const settings = settingsOf(run.values);
+    // The API takes ids (as datasets.* and models.* do); people may type a name.
+    const datasetId = (await resolveDataset(run, project, dataset, NAME)).id;
+    const modelId = (await resolveModel(run, project, model, NAME)).id;
     if (run.values.estimate === true) {
-      const e = await run.call('training.estimate', { project, datasetId: dataset, modelId: model, settings: settings as never });
+      const e = await run.call('training.estimate', { project, datasetId, modelId, settings: settings as never });
       return run.io.out(run.json ? printJson(e) : describeEstimate(e));
     }
     if (run.values.detach === true) return detach(run, project);
     const started = await run.call('training.start', {
       project,
-      datasetId: dataset,
-      modelId: model,
+      datasetId,
+      modelId,
       settings: settings as never,
       ...(str(run.values.name) && { name: str(run.values.name) }),
     });

@@ -9,6 +9,7 @@ import { defineCommand, UsageError, type CliRun } from '../command';
 import { formatBytes, keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
 import { projectOf, projectOption } from './finetune';
+import { resolveRun } from './runs';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -125,7 +126,7 @@ export const scan = defineCommand({
     const target: ScanTarget = bed ? { kind: 'bed', path: resolve(bed) } : region ? parseRegion(region) : { kind: 'genome' };
     const started = await run.call('scans.start', {
       project,
-      ...(model ? { modelId: await modelId(run, project, model) } : { runId }),
+      ...(model ? { modelId: await modelId(run, project, model) } : { runId: await resolveRun(run, project, runId!, 'scan') }),
       ...(int(run, 'genome', 'scan') !== undefined && { genomeId: int(run, 'genome', 'scan') }),
       target,
       ...(int(run, 'window', 'scan') !== undefined && { window: int(run, 'window', 'scan') }),

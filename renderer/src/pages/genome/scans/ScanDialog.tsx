@@ -80,7 +80,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
     try {
       const r = await client.call('scans.start', {
         project,
-        ...(kind === 'run' ? { runId: id } : { modelId: Number(id) }),
+        ...(kind === 'run' ? { runId: Number(id) } : { modelId: Number(id) }),
         ...(genomeChoice && { genomeId: Number(genomeChoice) }),
         target: t,
         ...(window !== '' && { window: Number(window) }),

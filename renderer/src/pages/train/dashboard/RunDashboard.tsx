@@ -23,7 +23,7 @@ import { FactsTable } from '../../../components/FactsTable';
 
 type Action = 'pause' | 'resume' | 'cancel';
 
-export function RunDashboard({ project, runId }: { project: string; runId: string }) {
+export function RunDashboard({ project, runId }: { project: string; runId: number }) {
   const client = useClient();
   const { run, error, train, dev, progress, state, reload } = useLiveRun(project, runId);
   const [busy, setBusy] = useState<Action | null>(null);

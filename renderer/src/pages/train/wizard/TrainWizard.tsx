@@ -86,7 +86,7 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
   }
 
   function input() {
-    return { project, datasetId: datasetId!, modelId: modelId!, settings: settingsFromForm(form!) };
+    return { project, datasetId: Number(datasetId), modelId: Number(modelId), settings: settingsFromForm(form!) };
   }
 
   /** Settings problems belong on the settings step, under their inputs. */
