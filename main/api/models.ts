@@ -197,12 +197,13 @@ async function loadToCheck(dir: string, onProgress: (f: number) => void): Promis
 /** The tokenizer must parse and fit the model's embedding table. */
 async function checkTokenizer(dir: string, info: FolderInfo): Promise<void> {
   const t = info.shape.tokenizer;
-  if (t.kind === 'bpe') {
-    const { BpeTokenizer } = await import('../engine/tokenizers/index');
+  if (t.kind !== 'none') {
+    // The loader fine-tuning and pre-training use: what imports here also trains.
+    const { loadTokenizer } = await import('../engine/tokenizers/index');
     try {
-      await BpeTokenizer.load(dir);
+      await loadTokenizer(dir);
     } catch (e) {
-      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, 'tokenizer.json') });
+      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, t.kind === 'bpe' ? 'tokenizer.json' : 'vocab.txt') });
     }
   }
   if (t.vocabSize !== null && t.vocabSize > info.shape.vocabSize) {
