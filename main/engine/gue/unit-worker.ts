@@ -4,6 +4,8 @@ import { runGueUnit, type GueUnitSpec } from './unit';
 
 const abort = new AbortController();
 const send = (m: unknown) => process.send?.(m);
+// The runner is gone (killed, crashed): stop at the next step; the checkpoint resumes the unit.
+process.on('disconnect', () => abort.abort());
 
 process.on('message', (m: { type: 'run'; spec: GueUnitSpec } | { type: 'cancel' }) => {
   if (m.type === 'cancel') return abort.abort();
