@@ -80,10 +80,12 @@ interface QueuedJob {
 }
 
 const STOP_MESSAGE: Record<StopReason, string> = {
-  cancel: 'Cancelling: saving a checkpoint',
+  cancel: 'Cancelling',
   pause: 'Pausing: saving a checkpoint',
   interrupt: 'Loci is closing: saving a checkpoint',
 };
+/** How long a cancelled job may take to stop on its own before its process is killed. */
+export const CANCEL_GRACE_MS = 1500;
 const FINAL_STATE: Record<StopReason, JobState> = { cancel: 'cancelled', pause: 'paused', interrupt: 'interrupted' };
 const STOPPED_MESSAGE: Record<StopReason, string> = {
   cancel: 'Cancelled',
@@ -312,10 +314,14 @@ export class JobRunner {
     if (!this.closed) this.write(a.project, a.id, { message: STOP_MESSAGE[reason] });
     a.last.message = STOP_MESSAGE[reason];
     this.emitActive(a, 'running');
+    // A cancelled job is never resumed and its checkpoints are already on disk (written atomically),
+    // so it has nothing to save: it gets a moment to stop between steps, then its process is killed
+    // (an evaluation or embedding pass can take a minute on a CPU).
+    const wait = reason === 'cancel' ? Math.min(CANCEL_GRACE_MS, this.grace()) : this.grace();
     a.killTimer = setTimeout(() => {
-      a.logFile.note('warn', `the job did not stop within ${Math.round(this.grace() / 1000)} s of the ${reason} request; killing its process`);
+      a.logFile.note(reason === 'cancel' ? 'info' : 'warn', `the job did not stop within ${(wait / 1000).toFixed(1)} s of the ${reason} request; killing its process`);
       a.child?.kill('SIGKILL');
-    }, this.grace());
+    }, wait);
     a.killTimer.unref();
   }
 
@@ -469,7 +475,7 @@ export class JobRunner {
     } else if (a.stopping) {
       // Killed after it did not stop in time: the last periodic checkpoint is what a resume gets.
       const state: JobState = a.stopping === 'cancel' ? 'cancelled' : 'interrupted';
-      patch = { state, etaSeconds: null, message: state === 'cancelled' ? 'Cancelled (its process had to be killed)' : 'Interrupted: its process did not stop in time and was killed; resume continues from its last checkpoint' };
+      patch = { state, etaSeconds: null, message: state === 'cancelled' ? 'Cancelled' : 'Interrupted: its process did not stop in time and was killed; resume continues from its last checkpoint' };
     } else {
       patch = { state: 'failed', etaSeconds: null, message: 'Failed', error: withLastLines(describeExit(code, signal, a.logFile.lastLines(40)), a.logFile.lastLines(10)) };
     }

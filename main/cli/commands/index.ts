@@ -11,6 +11,7 @@ import { modelCommands } from './models';
 import { projectCreate, projectDelete, projectForget, projectInfo, projectList, projectOpen, projectRename } from './project';
 import { pretrain } from './pretrain';
 import { runCommands } from './runs';
+import { scanCommands } from './scan';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -36,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   finetune,
   gue,
   ...runCommands,
+  ...scanCommands,
   ...jobCommands,
   apiList,
   callMethod,

@@ -206,6 +206,21 @@ test('training.estimate measures on this machine and scales to the run', async (
   assert.equal(e.totalSteps, 10);
   assert.ok(e.seconds > 0 && e.secondsPerEpoch > 0 && e.tokensPerSecond > 0 && e.peakMemoryBytes > 0, JSON.stringify(e));
   assert.ok(e.maxLength >= 3 && e.maxLength <= 42, `max length ${e.maxLength}`);
-  assert.match(e.basis, /^measured batches of 2 and 4 x \d+ tokens on cpu in this process/);
+  assert.match(e.basis, /^measured batches of 2 and 4 x \d+ tokens on cpu in this process \(2 timed steps, \d+% apart\).*; likely within ±\d+%$/);
+  // What the run does adds up to the total, and the total sits inside its stated range (issue 10).
+  const sum = (x: typeof e) => (x.phases ?? []).reduce((a, p) => a + p.seconds, 0);
+  assert.deepEqual(e.phases?.map((p) => p.label.split(':')[0]), ['Training', 'Evaluation']);
+  assert.ok(Math.abs(sum(e) - e.seconds) < 1e-6 * Math.max(1, e.seconds), `${sum(e)} vs ${e.seconds}`);
+  assert.ok(e.range && e.range.low < e.seconds && e.seconds < e.range.high && e.range.high / e.seconds >= 1.25 - 1e-9, JSON.stringify(e.range));
+  assert.ok(e.secondsPerEpoch * 2 <= e.seconds + 1e-9, 'two epochs never take longer than the whole run');
+  // The linear probe: one embedding pass over train, dev and test, then the head fit; no steps, no epochs.
+  const p = await h.call('training.estimate', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: { mode: 'probe', batchSize: 8, epochs: 3, backend: 'cpu' } });
+  assert.deepEqual([p.totalSteps, p.stepsPerEpoch], [0, 0]);
+  assert.equal(p.phases?.length, 2);
+  assert.match(p.phases![0]!.label, /^Embedding pass: \d+ sequences \(train, dev and test\)/);
+  assert.match(p.phases![1]!.label, /^Fitting the logistic head on \d+ embeddings/);
+  assert.ok(p.phases!.every((x) => x.seconds > 0));
+  assert.ok(Math.abs(sum(p) - p.seconds) < 1e-6 * Math.max(1, p.seconds));
+  assert.ok(p.secondsPerEpoch <= p.seconds + 1e-9, 'the probe has no epochs: its one pass is the whole run');
   assert.deepEqual(await h.call('training.defaults', {}), { mode: 'full', lr: 3e-5, batchSize: 32, accumulate: 1, epochs: 3, weightDecay: 0.01, classWeights: 'none', earlyStoppingPatience: null, seed: 42, backend: 'auto' });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectDb } from '../../../main/api/projects';
 import { describeExit, jobRunner, JobRunner } from '../../../main/jobs/index';
+import { CANCEL_GRACE_MS } from '../../../main/jobs/runner';
 import { tailFile } from '../../../main/jobs/log-file';
 import { unregisterRunner } from '../../../main/jobs/owners';
 import { silentLogger } from '../../../main/node/log';
@@ -179,4 +180,20 @@ test('tailFile reads the last lines of a long file from its end', (t) => {
   writeFileSync(path, 'one\ntwo');
   assert.deepEqual(tailFile(path, 5), { lines: ['one', 'two'], truncated: false });
   assert.deepEqual(tailFile(join(dir, 'missing.log'), 5), { lines: [], truncated: false });
+});
+
+test('a cancel does not wait for a checkpoint: a job still busy after a moment is killed and ends cancelled', async (t) => {
+  // A long grace period (pause and Loci closing get it), yet the cancel ends in about CANCEL_GRACE_MS.
+  const { h, launcher, runner } = await setup(t, { stopGraceMs: 60_000 });
+  const a = runner.start(h.project, 'k', {}, { device: false });
+  const asked = runner.cancel(h.project, a.id);
+  assert.equal(asked.message, 'Cancelling');
+  const w = launcher.worker(a.id);
+  assert.deepEqual(w.received.at(-1), { type: 'stop', reason: 'cancel' });
+  await sleep(CANCEL_GRACE_MS + 200);
+  assert.deepEqual(w.killed, ['SIGKILL']);
+  w.exit(null, 'SIGKILL');
+  const end = runner.get(h.project, a.id);
+  assert.deepEqual([end.state, end.message], ['cancelled', 'Cancelled']);
+  assert.ok(CANCEL_GRACE_MS <= 2000, 'cancel within two seconds');
 });
