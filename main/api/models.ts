@@ -23,6 +23,10 @@ import { touchModified } from '../store/meta';
 import { activeUsesOfModel, addModel, childModelIds, deleteModelRow, getModelRow, listModelRows, updateModelPath, type ModelRow, type NewModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
 import { WEIGHTS_FILE } from '../engine/checkpoint/folder';
+import { readGueResultsFile } from '../engine/gue/report';
+import { RESULTS_JSON as GUE_RESULTS_FILE } from '../engine/gue/runner';
+import { gueSummary } from '../../shared/gue-summary';
+import type { GueSummary } from '../../shared/contract/benchmarks';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { notFound, withProgress } from './data-support';
@@ -44,6 +48,17 @@ import {
   type FolderInfo,
 } from './model-folders';
 import { existingPath, projectDb, slugify } from './projects';
+
+/** A bundled model's GUE line, from the gue-results.json `loci gue` wrote and that ships in its folder; null when none does (a bad file is logged, not fatal). */
+function bundledGue(ctx: AppContext, dir: string, name: string): GueSummary | null {
+  try {
+    const file = readGueResultsFile(join(dir, GUE_RESULTS_FILE));
+    return file ? gueSummary(file, name) : null;
+  } catch (e) {
+    ctx.log.warn(`bundled model ${name}: ${(e as Error).message}`);
+    return null;
+  }
+}
 
 type ModelServices = Pick<Services, Extract<keyof Services, `models.${string}`>>;
 
@@ -259,7 +274,7 @@ export function createModelServices(ctx: AppContext): ModelServices {
         try {
           const info = await inspectModelFolder(dir);
           const card = await readCard(dir);
-          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null });
+          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null, gue: bundledGue(ctx, dir, name) });
         } catch (e) {
           // One broken folder must not hide the others; it is reported in the log.
           ctx.log.warn(`bundled model ${dir} left out of the catalog: ${(e as Error).message}`);

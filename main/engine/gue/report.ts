@@ -1,6 +1,8 @@
 // The GUE tables: per task, each model's test score (mean and spread over seeds, runtime, backend)
 // next to its from-scratch twin and the published scores, plus the means over the tasks. Written
 // as gue-results.json (for the Models page and scripts) and gue-results.md (for people and docs).
+import { readFileSync } from 'node:fs';
+import { GueResults } from '../../../shared/contract/benchmarks';
 import type { PublishedScores } from './published';
 import { publishedFor } from './published';
 import type { GueUnitResult } from './unit';
@@ -129,4 +131,27 @@ export function resultsMarkdown(r: GueResultsFile): string {
   lines.push(`- Settings: \`${JSON.stringify(r.settings)}\``);
   lines.push(`- Machine: \`${JSON.stringify(r.machine)}\``, '');
   return lines.join('\n');
+}
+
+/** A gue-results.json as the runner wrote it (checked against the contract's schema); null when there is none; an error naming the file otherwise. */
+export function readGueResultsFile(path: string): GueResults | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${path}: cannot be read (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = GueResults.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${path}: not a loci gue results file (${i.path.join('.') || 'top level'}: ${i.message})`);
+  }
+  return parsed.data;
 }
