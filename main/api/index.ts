@@ -14,6 +14,7 @@ import { createAdaptServices } from './adapt';
 import { createGenomeViewServices } from './genome-view';
 import { createScanServices } from './scans';
 import { createReportServices } from './reports';
+import { createBenchmarkServices } from './benchmarks';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -28,6 +29,7 @@ export function createServices(ctx: AppContext): Services {
     ...createGenomeViewServices(ctx),
     ...createScanServices(ctx),
     ...createReportServices(ctx),
+    ...createBenchmarkServices(ctx),
   };
 }
 

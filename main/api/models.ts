@@ -23,6 +23,10 @@ import { touchModified } from '../store/meta';
 import { activeUsesOfModel, addModel, childModelIds, deleteModelRow, getModelRow, listModelRows, updateModelPath, type ModelRow, type NewModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
 import { WEIGHTS_FILE } from '../engine/checkpoint/folder';
+import { readGueResultsFile } from '../engine/gue/report';
+import { RESULTS_JSON as GUE_RESULTS_FILE } from '../engine/gue/runner';
+import { gueSummary } from '../../shared/gue-summary';
+import type { GueSummary } from '../../shared/contract/benchmarks';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { notFound, withProgress } from './data-support';
@@ -44,6 +48,17 @@ import {
   type FolderInfo,
 } from './model-folders';
 import { existingPath, projectDb, slugify } from './projects';
+
+/** A bundled model's GUE line, from the gue-results.json `loci gue` wrote and that ships in its folder; null when none does (a bad file is logged, not fatal). */
+function bundledGue(ctx: AppContext, dir: string, name: string): GueSummary | null {
+  try {
+    const file = readGueResultsFile(join(dir, GUE_RESULTS_FILE));
+    return file ? gueSummary(file, name) : null;
+  } catch (e) {
+    ctx.log.warn(`bundled model ${name}: ${(e as Error).message}`);
+    return null;
+  }
+}
 
 type ModelServices = Pick<Services, Extract<keyof Services, `models.${string}`>>;
 
@@ -197,12 +212,13 @@ async function loadToCheck(dir: string, onProgress: (f: number) => void): Promis
 /** The tokenizer must parse and fit the model's embedding table. */
 async function checkTokenizer(dir: string, info: FolderInfo): Promise<void> {
   const t = info.shape.tokenizer;
-  if (t.kind === 'bpe') {
-    const { BpeTokenizer } = await import('../engine/tokenizers/index');
+  if (t.kind !== 'none') {
+    // The loader fine-tuning and pre-training use: what imports here also trains.
+    const { loadTokenizer } = await import('../engine/tokenizers/index');
     try {
-      await BpeTokenizer.load(dir);
+      await loadTokenizer(dir);
     } catch (e) {
-      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, 'tokenizer.json') });
+      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, t.kind === 'bpe' ? 'tokenizer.json' : 'vocab.txt') });
     }
   }
   if (t.vocabSize !== null && t.vocabSize > info.shape.vocabSize) {
@@ -258,7 +274,7 @@ export function createModelServices(ctx: AppContext): ModelServices {
         try {
           const info = await inspectModelFolder(dir);
           const card = await readCard(dir);
-          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null });
+          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null, gue: bundledGue(ctx, dir, name) });
         } catch (e) {
           // One broken folder must not hide the others; it is reported in the log.
           ctx.log.warn(`bundled model ${dir} left out of the catalog: ${(e as Error).message}`);

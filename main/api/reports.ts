@@ -75,7 +75,7 @@ function datasetFigures(db: Db, datasetId: number): { gc: GcHistogram; testDiges
 }
 
 /** Everything a run's report shows, from the project's records. */
-export async function gatherRun(ctx: AppContext, project: string, runId: string): Promise<RunReportData> {
+export async function gatherRun(ctx: AppContext, project: string, runId: number): Promise<RunReportData> {
   const db = projectDb(ctx, project);
   const run = await createTrainingServices(ctx)['training.get']({ project, runId });
   const datasetId = Number(run.datasetId);

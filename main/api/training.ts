@@ -20,7 +20,8 @@ import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/
 import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
-import { TrainingSettings, type Estimate, type RunDetail, type RunSummary, type TestMetrics } from '../../shared/contract/training';
+import { TrainingSettings, type Estimate, type ModelDefaults, type RunDetail, type RunSummary, type TestMetrics } from '../../shared/contract/training';
+import { modelTrainingDefaults } from '../../shared/training-defaults';
 import type { FinetuneJobParams, MetricsLine, RunDataFile, RunResultFile } from '../engine/finetune/job';
 import type { FinetuneOptions } from '../engine/finetune/options';
 import { jobRunner, startJob, waitForJob } from '../jobs/index';
@@ -148,6 +149,28 @@ async function check(ctx: AppContext, project: string, input: { datasetId: numbe
   // A batch larger than the training set is not an error: the engine uses the whole set per batch.
   if (issues.length || !dataset || !counts || !model?.path) throw invalid(issues);
   return { dataset, counts, model, modelDir: model.path, settings };
+}
+
+/** A model's defaults as contract settings (config.json read from its folder; a missing folder falls back to size). */
+export function modelDefaults(model: ProjectModel): ModelDefaults {
+  let config: Record<string, unknown> = {};
+  try {
+    if (model.path) config = JSON.parse(readFileSync(join(model.path, 'config.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // Unreadable config: the model cannot train anyway (training.start says why); defaults by size.
+  }
+  const d = modelTrainingDefaults({ config, parameters: model.shape.parameters, kind: model.kind, name: model.name });
+  const s = d.settings;
+  const settings = TrainingSettings.parse({
+    lr: s.lr,
+    batchSize: s.batchSize,
+    epochs: s.epochs,
+    weightDecay: s.weightDecay,
+    ...(s.maxSteps !== undefined && { maxSteps: s.maxSteps }),
+    ...(s.warmupSteps !== undefined && { warmupSteps: s.warmupSteps }),
+    ...(s.evalEvery !== undefined && { evalEvery: s.evalEvery }),
+  });
+  return { settings, profile: d.profile, source: d.source, sources: d.sources as Record<string, string> };
 }
 
 /** The contract's settings as the engine's options. */
@@ -526,6 +549,15 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
   return {
     async 'training.defaults'() {
       return TrainingSettings.parse({});
+    },
+
+    async 'training.modelDefaults'({ project, modelId }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      const row = getModelRow(db, modelId);
+      if (!row) throw invalid([{ path: 'modelId', message: `No model with id ${modelId} in this project` }]);
+      const model = await createModelServices(ctx)['models.get']({ project: real, id: row.id });
+      return modelDefaults(model);
     },
 
     async 'training.estimate'({ project, datasetId, modelId, settings }): Promise<Estimate> {

@@ -6,7 +6,7 @@ export interface ReportRow {
   id: number;
   kind: 'run' | 'comparison';
   title: string;
-  runIds: string[];
+  runIds: number[];
   notes: string[];
   sizeBytes: number;
   createdAt: string;
@@ -25,10 +25,10 @@ interface RawReport {
 const COLUMNS = 'id, kind, title, run_ids, notes, length(CAST(html AS BLOB)) AS size, created_at';
 
 function fromRaw(r: RawReport): ReportRow {
-  return { id: r.id, kind: r.kind, title: r.title, runIds: JSON.parse(r.run_ids) as string[], notes: JSON.parse(r.notes) as string[], sizeBytes: r.size, createdAt: r.created_at };
+  return { id: r.id, kind: r.kind, title: r.title, runIds: JSON.parse(r.run_ids) as number[], notes: JSON.parse(r.notes) as string[], sizeBytes: r.size, createdAt: r.created_at };
 }
 
-export function insertReport(db: Db, r: { kind: ReportRow['kind']; title: string; runIds: string[]; notes: string[]; html: string; createdAt: string }): number {
+export function insertReport(db: Db, r: { kind: ReportRow['kind']; title: string; runIds: number[]; notes: string[]; html: string; createdAt: string }): number {
   return Number(
     db.prepare('INSERT INTO reports (kind, title, run_ids, notes, html, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(r.kind, r.title, JSON.stringify(r.runIds), JSON.stringify(r.notes), r.html, r.createdAt).lastInsertRowid,
   );

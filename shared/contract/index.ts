@@ -11,6 +11,7 @@ import { adaptMethods } from './adapt';
 import { genomeViewMethods } from './genome-view';
 import { scanMethods } from './scans';
 import { reportMethods } from './reports';
+import { benchmarkMethods } from './benchmarks';
 
 export const api = {
   ...systemMethods,
@@ -23,6 +24,7 @@ export const api = {
   ...genomeViewMethods,
   ...scanMethods,
   ...reportMethods,
+  ...benchmarkMethods,
 };
 
 export type Api = typeof api;

@@ -12,7 +12,7 @@ export const ReportInfo = z.object({
   kind: z.enum(['run', 'comparison']),
   title: z.string(),
   /** The runs it covers (one for a run report). */
-  runIds: z.array(z.string()),
+  runIds: z.array(z.number().int()),
   /** What the report says is missing or not comparable (a failed run, different test sets). */
   notes: z.array(z.string()),
   sizeBytes: z.number().int().nonnegative(),
@@ -27,7 +27,7 @@ export const reportMethods = {
     z
       .object({
         project,
-        runIds: z.array(z.string().trim().min(1, 'A run id is required')).min(1, 'Choose at least one run').max(8, 'Compare at most 8 runs in one report'),
+        runIds: z.array(Id).min(1, 'Choose at least one run').max(8, 'Compare at most 8 runs in one report'),
       })
       .strict()
       .refine((v) => new Set(v.runIds).size === v.runIds.length, { message: 'A run is named twice', path: ['runIds'] }),

@@ -144,8 +144,25 @@ const RunInput = z.object({
   settings: TrainingSettings.default(TrainingSettings.parse({})),
 });
 
+/** A model's fine-tuning defaults and where each comes from (see shared/training-defaults.ts). */
+export const ModelDefaults = z.object({
+  settings: TrainingSettings,
+  /** model-card | baseline | size-large | size-medium | size-small */
+  profile: z.string(),
+  /** For people: where these defaults come from. */
+  source: z.string(),
+  /** Per setting (lr, batchSize, epochs, maxSteps, warmupSteps, evalEvery, weightDecay): where its value comes from. */
+  sources: z.record(z.string(), z.string()),
+});
+export type ModelDefaults = z.infer<typeof ModelDefaults>;
+
 export const trainingMethods = {
   'training.defaults': method(z.object({}).strict(), TrainingSettings, 'The default fine-tuning settings (DNABERT-2 protocol).'),
+  'training.modelDefaults': method(
+    z.object({ project: FilePath, modelId: Id }).strict(),
+    ModelDefaults,
+    "The fine-tuning defaults of one model (its card's validated settings, else by family and size) and where each comes from.",
+  ),
   'training.estimate': method(RunInput.strict(), Estimate, 'Time and memory a run would take on this machine, from a short measured benchmark.'),
   'training.start': method(
     RunInput.extend({ name: z.string().trim().min(1).max(120).optional() }).strict(),

@@ -45,7 +45,7 @@ describe('Reports page', { skip }, () => {
       spec: { source: 'regions', genomeId: genome.id, regionSets: [{ id: set.id }], window: { mode: 'centred', length: 100 }, negatives: { strategy: 'gc-matched', ratio: 1, margin: 50 }, split: { kind: 'random', fractions: { train: 0.6, dev: 0.2, test: 0.2 } }, seed: 7 },
     });
     const model = await api('models.importFolder', { project, path: await writeBpeModel(join(server.tmp, 'tiny-bpe'), { card: true }), name: 'tiny-bpe' });
-    const started = await api('training.start', { project, datasetId: String(ds.id), modelId: String(model.id), name: 'sites run', settings: { batchSize: 16, maxSteps: 8, evalEvery: 4, lr: 2e-3, backend: 'wasm' } });
+    const started = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'sites run', settings: { batchSize: 16, maxSteps: 8, evalEvery: 4, lr: 2e-3, backend: 'wasm' } });
     assert.equal((await waitForRun(server.ctx, project, started.id)).state, 'done');
     const run = await api('training.get', { project, runId: started.id });
 

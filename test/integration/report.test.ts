@@ -37,7 +37,7 @@ async function setup(t: Parameters<typeof jobsHarness>[0]) {
 
 test('a finished run: every section with its figures, no network or console error in Chromium, a PDF poppler reads', async (t) => {
   const { h, genome, set, ds, model } = await setup(t);
-  const started = await h.call('training.start', { project: h.project, datasetId: String(ds.id), modelId: String(model.id), name: 'sites run', settings: FAST });
+  const started = await h.call('training.start', { project: h.project, datasetId: ds.id, modelId: model.id, name: 'sites run', settings: FAST });
   assert.equal((await waitForRun(h.ctx, h.project, started.id)).state, 'done');
   const run = await h.call('training.get', { project: h.project, runId: started.id });
   assert.ok(run.test && run.mostConfident.length > 0);
@@ -151,11 +151,11 @@ test('a finished run: every section with its figures, no network or console erro
 
 test('a cancelled run says what is missing; a comparison states whether the test sets are the same; no Chromium: the HTML is written', async (t) => {
   const { h, ds, model } = await setup(t);
-  const a = await h.call('training.start', { project: h.project, datasetId: String(ds.id), modelId: String(model.id), name: 'a', settings: FAST });
+  const a = await h.call('training.start', { project: h.project, datasetId: ds.id, modelId: model.id, name: 'a', settings: FAST });
   assert.equal((await waitForRun(h.ctx, h.project, a.id)).state, 'done');
-  const b = await h.call('training.start', { project: h.project, datasetId: String(ds.id), modelId: String(model.id), name: 'b', settings: { ...FAST, mode: 'probe' } });
+  const b = await h.call('training.start', { project: h.project, datasetId: ds.id, modelId: model.id, name: 'b', settings: { ...FAST, mode: 'probe' } });
   assert.equal((await waitForRun(h.ctx, h.project, b.id)).state, 'done');
-  const c = await h.call('training.start', { project: h.project, datasetId: String(ds.id), modelId: String(model.id), name: 'c', settings: { ...FAST, maxSteps: 400 } });
+  const c = await h.call('training.start', { project: h.project, datasetId: ds.id, modelId: model.id, name: 'c', settings: { ...FAST, maxSteps: 400 } });
   await h.call('training.cancel', { project: h.project, runId: c.id });
   assert.equal((await waitForRun(h.ctx, h.project, c.id)).state, 'cancelled');
 
@@ -184,7 +184,7 @@ test('a cancelled run says what is missing; a comparison states whether the test
     name: 'other split',
     spec: { source: 'regions', genomeId: ds.genomeId!, regionSets: [{ id: 1 }], window: { mode: 'centred', length: 100 }, negatives: { strategy: 'random', ratio: 1 }, split: { kind: 'random', fractions: { train: 0.6, dev: 0.2, test: 0.2 } }, seed: 8 },
   });
-  const d = await h.call('training.start', { project: h.project, datasetId: String(other.id), modelId: String(model.id), name: 'd', settings: { ...FAST, mode: 'probe' } });
+  const d = await h.call('training.start', { project: h.project, datasetId: other.id, modelId: model.id, name: 'd', settings: { ...FAST, mode: 'probe' } });
   assert.equal((await waitForRun(h.ctx, h.project, d.id)).state, 'done');
   const differ = await h.call('reports.create', { project: h.project, runIds: [b.id, d.id] });
   assert.match(differ.notes[0] ?? '', /NOT evaluated on the same test set/);

@@ -4,6 +4,7 @@ import { apiList, callMethod } from './api';
 import { datasetBuild, datasetExport, datasetList, datasetRemove, datasetShow } from './dataset';
 import { doctor } from './doctor';
 import { finetune } from './finetune';
+import { gue } from './gue';
 import { importGenome, importRegions, importTable } from './import';
 import { jobCommands } from './jobs';
 import { modelCommands } from './models';
@@ -35,6 +36,7 @@ export const commands: readonly CliCommand[] = [
   doctor,
   pretrain,
   finetune,
+  gue,
   ...runCommands,
   ...scanCommands,
   report,

@@ -1,5 +1,6 @@
 // loci report: a run's report (or a comparison with --compare) as HTML or PDF, stored in the
 // project like the Reports page's; `report list` and `report remove` manage the stored ones.
+import { resolveRun } from './runs';
 import { extname, resolve } from 'node:path';
 import { defineCommand, UsageError } from '../command';
 import { formatBytes, printJson, table } from '../format';
@@ -27,7 +28,9 @@ export const report = defineCommand({
     const format = typeof given === 'string' ? given : extname(out).toLowerCase() === '.pdf' ? 'pdf' : 'html';
     if (format !== 'html' && format !== 'pdf') throw new UsageError(`--format must be html or pdf, got "${format}"`, NAME);
     const others = typeof run.values.compare === 'string' ? run.values.compare.split(',').map((s) => s.trim()).filter(Boolean) : [];
-    const info = await run.call('reports.create', { project, runIds: [runId.trim(), ...others] });
+    const runIds: number[] = [];
+    for (const ref of [runId.trim(), ...others]) runIds.push(await resolveRun(run, project, ref, NAME));
+    const info = await run.call('reports.create', { project, runIds });
     const saved = await run.call('reports.save', { project, id: info.id, format, path: resolve(out) });
     if (run.json) return run.io.out(printJson({ ...info, saved }));
     for (const n of info.notes) run.io.err(`Note: ${n}`);

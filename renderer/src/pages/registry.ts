@@ -54,7 +54,7 @@ const allPages: PageEntry[] = [
     label: 'Train',
     icon: IconChartLine,
     description: 'Fine-tune a model on a dataset: the training wizard, live run dashboards and run comparison',
-    requires: ['training.defaults', 'training.estimate', 'training.start', 'training.list', 'training.get', 'training.cancel', 'training.pause', 'training.resume', 'training.remove', 'datasets.list', 'models.list', 'models.catalog'],
+    requires: ['training.defaults', 'training.modelDefaults', 'training.estimate', 'training.start', 'training.list', 'training.get', 'training.cancel', 'training.pause', 'training.resume', 'training.remove', 'datasets.list', 'models.list', 'models.catalog'],
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./train/TrainPage')),

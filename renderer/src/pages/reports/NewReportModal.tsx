@@ -15,14 +15,14 @@ const MAX_RUNS = 8;
 export function NewReportModal({ project, onClose, onCreated }: { project: string; onClose: () => void; onCreated: (r: ReportInfo) => void }) {
   const client = useClient();
   const runs = useQuery('training.list', { project });
-  const [chosen, setChosen] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<number[]>([]);
   const { busy, error, run } = useSubmit(async () => {
     const info = await client.call('reports.create', { project, runIds: chosen });
     notifySuccess('Report made', info.title);
     onCreated(info);
     onClose();
   });
-  const toggle = (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
+  const toggle = (id: number) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   const what = chosen.length === 0 ? 'Choose a run' : chosen.length === 1 ? 'Make a run report' : `Compare ${chosen.length} runs`;
 
   return (

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { RunDetail } from '../../../../../shared/contract/training';
 import { toApiError } from '../../../../../shared/client';
-import { useClient } from '../../../api/context';
+import { useClient, useQuery } from '../../../api/context';
 import { StatTile } from '../../../components/StatTile';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { formatDate } from '../../../lib/format';
@@ -16,6 +16,7 @@ import { duration, loss, lr, metric, modeLabel, rate, resumableStates, stateColo
 import { trainHref } from '../route';
 import { Checkpoints } from './Checkpoints';
 import { Curves } from './Curves';
+import { NotLearningAlert } from './NotLearningAlert';
 import { TestResults } from './TestResults';
 import { useLiveRun } from './use-live-run';
 import { settingsRows } from '../../../../../shared/run-settings';
@@ -26,6 +27,7 @@ type Action = 'pause' | 'resume' | 'cancel';
 export function RunDashboard({ project, runId }: { project: string; runId: number }) {
   const client = useClient();
   const { run, error, train, dev, progress, state, reload } = useLiveRun(project, runId);
+  const models = useQuery('models.list', { project });
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
@@ -161,6 +163,14 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
           </Group>
         </Stack>
       </Card>
+
+      <NotLearningAlert
+        dev={dev}
+        numClasses={run.classNames.length}
+        lr={run.settings.lr}
+        parameters={models.data?.find((m) => m.id === run.modelId)?.shape.parameters ?? null}
+        active={canCancel}
+      />
 
       <Curves train={train} dev={dev} bestStep={bestStep} />
 
