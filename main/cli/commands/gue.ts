@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defineCommand, UsageError } from '../command';
+import { stopOnSigint } from '../progress';
 
 const NAME = 'gue';
 export const DEFAULT_GUE_ROOT = '../shared/data/gue';
@@ -77,13 +78,7 @@ export const gue = defineCommand({
     const evalEvery = positive(values, 'eval-every', true);
 
     const { runGue } = await import('../../engine/gue/runner');
-    const abort = new AbortController();
-    const onSigint = () => {
-      io.err('stopping: each running unit keeps its checkpoint; run the same command again to resume');
-      process.off('SIGINT', onSigint);
-      abort.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const stop = stopOnSigint((l) => io.err(l), 'stopping: each running unit keeps its checkpoint; run the same command again to resume');
     let lastLine = '';
     try {
       const r = await runGue({
@@ -99,7 +94,7 @@ export const gue = defineCommand({
         publishedPath: existsSync(published) ? published : null,
         parallel,
         backend: backend as 'auto',
-        signal: abort.signal,
+        signal: stop.signal,
         onLog: (line) => (json ? io.out(JSON.stringify({ event: 'log', line })) : io.err(line)),
         onProgress: (p) => {
           if (json) return;
@@ -117,7 +112,7 @@ export const gue = defineCommand({
       }
       return r.cancelled ? 130 : r.failures.length ? 1 : 0;
     } finally {
-      process.off('SIGINT', onSigint);
+      stop.dispose();
     }
   },
 });
