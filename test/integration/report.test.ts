@@ -1,7 +1,8 @@
 // Reports end to end: a real run (genome -> regions -> dataset -> fine-tuning in a worker) ->
 // reports.create -> the HTML holds every section with that run's own figures -> Chromium opens it
 // with the network blocked and logs no error -> the PDF's text and pages checked with Debian's
-// poppler-utils. Also: a comparison, a cancelled run's report, the no-Chromium fallback, and
+// poppler-utils; the scan exports (BED, bedGraph) re-imported and read by bedtools. Also: a
+// comparison, a cancelled run's report, the no-Chromium fallback, and
 // `loci report`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +46,22 @@ test('a finished run: every section with its figures, no network or console erro
   const scan = await waitForScan(h.ctx, h.project, scanId);
   assert.equal(scan.state, 'done', scan.error ?? '');
   const called = await h.call('scans.regions', { project: h.project, scanId, classIndex: 1 });
+  // The scan's exports come back into Loci and are read by bedtools (where installed).
+  const bed = join(h.dir, 'called.bed');
+  const bedGraph = join(h.dir, 'scores.bedgraph');
+  await h.call('scans.export', { project: h.project, scanId, classIndex: 1, format: 'bed', out: bed });
+  await h.call('scans.export', { project: h.project, scanId, classIndex: 1, format: 'bedgraph', out: bedGraph });
+  const back = await h.call('regions.import', { project: h.project, path: bed, genomeId: genome.id, name: 'called back' });
+  assert.equal(back.count, called.total, 'every called region re-imported');
+  const track = await h.call('genomeView.addTrackFile', { project: h.project, genomeId: genome.id, path: bedGraph });
+  assert.equal(track.format, 'bedgraph');
+  if (has('bedtools')) {
+    const records = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('track')).length;
+    const sorted = execFileSync('bedtools', ['sort', '-i', bed], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    assert.equal(sorted.length, records(bed));
+    const merged = execFileSync('bedtools', ['merge', '-i', bedGraph, '-c', '4', '-o', 'max'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    assert.ok(merged.length >= 1 && merged.every((l) => l.split('\t').length === 4), merged.slice(0, 3).join(' | '));
+  } else t.diagnostic('bedtools checks skipped: install bedtools (apt-get install bedtools)');
 
   const t0 = performance.now();
   const info = await h.call('reports.create', { project: h.project, runIds: [run.id] });
