@@ -202,4 +202,40 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
       assert.ok(back && back.start < moved!.start, 'the view moved back');
     });
   });
+
+  test("the run's dashboard offers Scan genome and links its examples, and the scans list its scan, to the Genome view", { timeout: 120_000 }, async () => {
+    const [scan] = await api('scans.list', { project });
+    assert.ok(scan, 'the first test made a scan');
+    const run = await api('training.get', { project, runId });
+    const example = run.mostWrong.find((w) => w.locus);
+    assert.ok(example?.locus, 'the run lists test examples with their loci');
+    await withApp(async (app) => {
+      const { page } = app;
+      await openProjectByName(page, 'Motif scan');
+      await page.evaluate((id) => (window.location.hash = `#/train/run/${encodeURIComponent(id)}`), runId);
+      await page.getByRole('heading', { name: 'Motif run', level: 2 }).waitFor();
+
+      // "Scan genome" on the dashboard: the dialog opens with this run picked.
+      await page.getByRole('button', { name: 'Scan genome' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Scan genome' });
+      await until(() => dialog.getByLabel('Model', { exact: true }).inputValue(), (v) => v.startsWith('Motif run'), 'the run preselected');
+      await app.screenshot('scan-from-dashboard');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      // An example's locus opens the Genome view there.
+      const { chrom, start, end } = example.locus!;
+      const link = page.locator(`a[data-locus^="${chrom}:${(start + 1).toLocaleString('en-US')}"]`).first();
+      assert.match((await link.getAttribute('href')) ?? '', /^#\/genome\?locus=/);
+      await link.click();
+      await page.getByRole('heading', { name: 'Genome view', level: 2 }).waitFor();
+      const box = page.getByRole('combobox', { name: 'Locus' });
+      await until(() => box.inputValue().then(parseLocus), (l) => l !== null && l.chrom === chrom && l.start <= start + 1 && l.end >= end, `the view at ${chrom}:${start + 1}-${end}`);
+
+      // The scans list's "Show in genome view": the view steps to the scan's first called region.
+      await page.getByRole('link', { name: `Show ${scan.name} in genome view` }).click();
+      const first = (await api('scans.regions', { project, scanId: scan.id, classIndex: scan.thresholds[0]!.classIndex })).regions[0]!;
+      await until(() => page.getByTestId('stepped-region').textContent(), (t) => (t ?? '').includes(`${first.chrom}:${(first.start + 1).toLocaleString('en-US')}-`), 'the first called region');
+    });
+  });
 });
