@@ -645,14 +645,15 @@ export function createScanServices(ctx: AppContext): ScanServices {
       const here = order.get(chrom);
       if (here === undefined) throw invalid([{ path: 'chrom', message: `Genome "${scan.params.genomeName}" has no sequence named '${chrom}'` }]);
       const regions = await calledRegions(db, real, scan, classIndex, thresholdOf(scan, classIndex).threshold);
-      const key = (r: ScanRegion) => [order.get(r.chrom) ?? -1, r.start] as const;
+      // Wholly before or after: a region that covers the position is the one in view, not the
+      // previous one (the Genome view steps from the middle of the region it shows).
       const before = (r: ScanRegion) => {
-        const [c, s] = key(r);
-        return c < here || (c === here && s < position);
+        const c = order.get(r.chrom) ?? -1;
+        return c < here || (c === here && r.end <= position);
       };
       const after = (r: ScanRegion) => {
-        const [c, s] = key(r);
-        return c > here || (c === here && s > position);
+        const c = order.get(r.chrom) ?? -1;
+        return c > here || (c === here && r.start > position);
       };
       if (direction === 'next') return regions.find(after) ?? null;
       return regions.findLast(before) ?? null;

@@ -152,7 +152,7 @@ export const scanMethods = {
   'scans.nextRegion': method(
     ClassRef.extend({ chrom: Chrom, position: Position, direction: z.enum(['next', 'previous']) }).strict(),
     ScanRegion.nullable(),
-    'The called region after (or before) a position, across chromosomes in genome order; null when there is none.',
+    'The first called region that starts after a position (next) or the last that ends at or before it (previous), across chromosomes in genome order; null when there is none.',
   ),
   'scans.setThreshold': method(ClassRef.extend({ threshold: z.number().min(0, 'A threshold is between 0 and 1').max(1, 'A threshold is between 0 and 1') }).strict(), ScanInfo, "Change a class's threshold (no rescan)."),
   'scans.export': method(

@@ -220,7 +220,11 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   async function step(direction: 'next' | 'previous', from?: { chrom: string; position: number }) {
     if (!session || !stepSource) return;
     const range = session.currentRange();
-    const at = from ?? (range ? { chrom: range.chr, position: direction === 'next' ? Math.floor((range.start + range.end) / 2) + 1 : Math.max(0, Math.floor((range.start + range.end) / 2) - 1) } : undefined);
+    // From the region last stepped to while it is still in view (its padding may be cut at a
+    // chromosome's start, so the view's middle need not lie in it); else from the view's middle.
+    const shown = stepped?.region && range && stepped.region.chrom === range.chr && stepped.region.start < range.end && stepped.region.end > range.start ? stepped.region : null;
+    const middle = range ? Math.floor((range.start + range.end) / 2) : 0;
+    const at = from ?? (shown ? { chrom: shown.chrom, position: direction === 'next' ? shown.end - 1 : shown.start } : range ? { chrom: range.chr, position: middle } : undefined);
     if (!at) return;
     try {
       const region = await client.call('scans.nextRegion', { project, scanId: stepSource.scanId, classIndex: stepSource.classIndex, chrom: at.chrom, position: at.position, direction });
@@ -331,7 +335,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
         <Group gap="xs" wrap="nowrap" aria-label="Called regions">
           <Select
             size="xs"
-            w={280}
+            w={360}
             aria-label="Called regions of"
             data={scans.map((s) => ({ value: regionKey(s.scanId, s.classIndex), label: `${s.scanName} · ${s.className} (≥ ${s.threshold.toFixed(2)})` }))}
             value={stepperKey}
@@ -367,7 +371,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
                 <Loader aria-label="Starting the genome view" />
               </Center>
             )}
-            <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" />
+            {/* Its own stacking context: igv gives its drag handles and popovers z-indices up to 2048,
+                which would otherwise draw over the app's dialogs (Mantine's modals sit at 200). */}
+            <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" style={{ isolation: 'isolate' }} />
           </Card>
           {clicked && (
             <FeatureDetails

@@ -100,7 +100,8 @@ export function describeTracks(data: ViewTracks, scans: readonly ScanTrackSource
       group: 'Called regions',
       detail: `score ≥ ${s.threshold.toFixed(2)}`,
       defaultColor: color,
-      defaultHeight: 30,
+      // Tall enough for the "max 0.93" label under each region (at 30 px igv clips it).
+      defaultHeight: 50,
       build: ({ color, height }) =>
         ({
           type: 'annotation',

@@ -2,7 +2,7 @@
 // end the test results and the saved model. Pause, resume and cancel act on the job; the page only
 // listens to events, so it never waits on the training itself.
 import { Alert, Anchor, Badge, Button, Card, Center, Grid, Group, Loader, Modal, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconScan } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { RunDetail } from '../../../../../shared/contract/training';
@@ -14,6 +14,8 @@ import { formatDate } from '../../../lib/format';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { duration, loss, lr, metric, modeLabel, rate, resumableStates, stateColor } from '../format';
 import { trainHref } from '../route';
+import { genomeHref } from '../../genome/route';
+import { ScanDialog } from '../../genome/scans/ScanDialog';
 import { Checkpoints } from './Checkpoints';
 import { Curves } from './Curves';
 import { NotLearningAlert } from './NotLearningAlert';
@@ -31,6 +33,9 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [scanning, setScanning] = useState(false);
+  // The genome the run's dataset was cut from: where "Scan genome" and the loci links go.
+  const datasets = useQuery('datasets.list', { project });
 
   async function act(action: Action) {
     setBusy(action);
@@ -78,6 +83,9 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
   // offer no second stop (the runner's message is 'Cancelling' / 'Pausing: ...').
   const stopping = shownState === 'running' && /^(Cancelling|Pausing)/.test(progress?.message ?? '');
   const canCancel = !stopping && (shownState === 'running' || shownState === 'queued' || shownState === 'paused');
+  const genomeId = datasets.data?.find((d) => String(d.id) === run.datasetId)?.genomeId ?? null;
+  const canScan = shownState === 'done' && run.outputModelId !== null && genomeId !== null;
+  const locusHref = genomeId !== null ? (l: { chrom: string; start: number; end: number }) => genomeHref({ chrom: l.chrom, start: l.start, end: l.end, genomeId }) : undefined;
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -96,6 +104,11 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
             </Text>
           </div>
           <Group gap="xs" wrap="nowrap">
+            {canScan && (
+              <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
+                Scan genome
+              </Button>
+            )}
             {shownState === 'running' && !stopping && (
               <Button variant="default" leftSection={<IconPlayerPause size={16} />} onClick={() => void act('pause')} loading={busy === 'pause'}>
                 Pause
@@ -184,7 +197,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
       </Grid>
 
       {run.test ? (
-        <TestResults run={run} test={run.test} />
+        <TestResults run={run} test={run.test} locusHref={locusHref} />
       ) : shownState === 'done' ? null : shownState === 'cancelled' ? (
         <Text size="sm" c="dimmed" data-testid="no-test-results">
           The run was cancelled before its test: it has no test metrics.{run.bestStep !== null ? ` Its best checkpoint (step ${run.bestStep.toLocaleString()}) is kept.` : ''}
@@ -195,6 +208,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
         </Text>
       )}
 
+      {scanning && genomeId !== null && <ScanDialog project={project} runId={run.id} genomeId={genomeId} onClose={() => setScanning(false)} />}
       <Modal opened={confirmCancel} onClose={() => setConfirmCancel(false)} title="Cancel this run?">
         <Stack>
           <Text size="sm">
