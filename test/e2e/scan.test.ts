@@ -85,7 +85,7 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
   let server: LociServer;
   let browser: Browser;
   let project: string;
-  let runId: string;
+  let runId: number;
   const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
 
   before(async () => {
@@ -112,8 +112,8 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
     const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(server.tmp, 'kmer-clf')), name: 'Tiny 3-mer BERT' });
     const run = await api('training.start', {
       project,
-      datasetId: String(dataset.id),
-      modelId: String(model.id),
+      datasetId: dataset.id,
+      modelId: model.id,
       name: 'Motif run',
       settings: { mode: 'full', lr: 0.01, batchSize: 16, maxSteps: 120, warmupSteps: 5, evalEvery: 40, backend: 'wasm' },
     });
@@ -212,7 +212,7 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
     await withApp(async (app) => {
       const { page } = app;
       await openProjectByName(page, 'Motif scan');
-      await page.evaluate((id) => (window.location.hash = `#/train/run/${encodeURIComponent(id)}`), runId);
+      await page.evaluate((id) => (window.location.hash = `#/train/run/${id}`), runId);
       await page.getByRole('heading', { name: 'Motif run', level: 2 }).waitFor();
 
       // "Scan genome" on the dashboard: the dialog opens with this run picked.

@@ -83,7 +83,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
   // offer no second stop (the runner's message is 'Cancelling' / 'Pausing: ...').
   const stopping = shownState === 'running' && /^(Cancelling|Pausing)/.test(progress?.message ?? '');
   const canCancel = !stopping && (shownState === 'running' || shownState === 'queued' || shownState === 'paused');
-  const genomeId = datasets.data?.find((d) => String(d.id) === run.datasetId)?.genomeId ?? null;
+  const genomeId = datasets.data?.find((d) => d.id === run.datasetId)?.genomeId ?? null;
   const canScan = shownState === 'done' && run.outputModelId !== null && genomeId !== null;
   const locusHref = genomeId !== null ? (l: { chrom: string; start: number; end: number }) => genomeHref({ chrom: l.chrom, start: l.start, end: l.end, genomeId }) : undefined;
 
