@@ -37,7 +37,8 @@ export interface ArrangedTrack {
 }
 
 /** Distinct, colour-blind-friendly hues (Okabe–Ito), one per class or set. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
+import { PALETTE } from '../../../../shared/class-colors';
+export { PALETTE };
 const SPLIT_COLORS: Record<'train' | 'dev' | 'test', string> = { train: '#0072B2', dev: '#E69F00', test: '#009E73' };
 
 export const colorAt = (i: number): string => PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
