@@ -15,6 +15,7 @@ import { createGenomeViewServices } from './genome-view';
 import { createScanServices } from './scans';
 import { createReportServices } from './reports';
 import { createBenchmarkServices } from './benchmarks';
+import { createAnnotationServices } from './annotations';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -30,6 +31,7 @@ export function createServices(ctx: AppContext): Services {
     ...createScanServices(ctx),
     ...createReportServices(ctx),
     ...createBenchmarkServices(ctx),
+    ...createAnnotationServices(ctx),
   };
 }
 

@@ -306,6 +306,30 @@ CREATE TABLE reports (
 );
 `;
 
+// Annotations (main/api/annotations.ts): the biologist's marks get a source (drawn in the view,
+// imported from a file, or taken from a scan's called region) with the scan or run it came from,
+// and every change is kept as a row of `annotation_changes` holding the rows before and after it,
+// so undo applies `before` and redo applies `after` (Apollo's ChangeManager: a change and its
+// inverse), also after a reload. `label` (migration 1) is the annotation's class. Changes past the
+// undo point (undone = 1) are dropped when a new change is made, as in every editor.
+const v8 = /* sql */ `
+ALTER TABLE annotations ADD COLUMN source TEXT NOT NULL DEFAULT 'manual';  -- manual, import, scan, region
+ALTER TABLE annotations ADD COLUMN scan_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+ALTER TABLE annotations ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+CREATE INDEX annotations_label ON annotations(genome_id, label);
+CREATE TABLE annotation_changes (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  genome_id   INTEGER NOT NULL REFERENCES genomes(id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL,                                      -- add, update, remove, import
+  description TEXT NOT NULL,
+  before      TEXT NOT NULL CHECK (json_valid(before)),           -- the rows it changed, as they were (absent: did not exist)
+  after       TEXT NOT NULL CHECK (json_valid(after)),            -- the same rows after it (absent: removed)
+  undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX annotation_changes_genome ON annotation_changes(genome_id, undone, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -314,6 +338,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'scan tracks stored in chunks', sql: v5 },
   { version: 6, name: 'genome view: track files and settings', sql: v6 },
   { version: 7, name: 'reports', sql: v7 },
+  { version: 8, name: 'annotations: source, change log for undo and redo', sql: v8 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -12,6 +12,7 @@ import { genomeViewMethods } from './genome-view';
 import { scanMethods } from './scans';
 import { reportMethods } from './reports';
 import { benchmarkMethods } from './benchmarks';
+import { annotationMethods } from './annotations';
 
 export const api = {
   ...systemMethods,
@@ -25,6 +26,7 @@ export const api = {
   ...scanMethods,
   ...reportMethods,
   ...benchmarkMethods,
+  ...annotationMethods,
 };
 
 export type Api = typeof api;

@@ -13,6 +13,7 @@ import { pretrain } from './pretrain';
 import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
 import { scanCommands } from './scan';
+import { annotationCommands } from './annotations';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -42,6 +43,7 @@ export const commands: readonly CliCommand[] = [
   report,
   reportList,
   reportRemove,
+  ...annotationCommands,
   ...jobCommands,
   apiList,
   callMethod,
