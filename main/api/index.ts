@@ -13,6 +13,7 @@ import { createTrainingServices } from './training';
 import { createAdaptServices } from './adapt';
 import { createGenomeViewServices } from './genome-view';
 import { createScanServices } from './scans';
+import { createInterpretServices } from './interpret';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -26,6 +27,7 @@ export function createServices(ctx: AppContext): Services {
     ...createAdaptServices(ctx),
     ...createGenomeViewServices(ctx),
     ...createScanServices(ctx),
+    ...createInterpretServices(ctx),
   };
 }
 

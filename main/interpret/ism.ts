@@ -2,6 +2,7 @@
 // centred on the base (main/interpret/windows.ts), both strands scored; the result is gReLU's
 // 4 x L table (rows A, C, G, T) of alt minus ref class probability, per strand and combined.
 // Work goes in groups of positions so progress is reported and a cancel lands within one group.
+import { ISM_MAX_BP } from '../../shared/contract/interpret';
 import { alleleWindow, windowSequence } from './windows';
 import { combineStrands, scoreStrands, type ProbabilityScorer } from './score';
 
@@ -49,8 +50,6 @@ export interface IsmResult {
 /** Positions per group: 4 windows x 2 strands each, so 256 sequences per scorer call. */
 const GROUP = 32;
 
-/** Region length limit: ISM of L bp is 8 L forward passes. */
-export const ISM_MAX_BP = 10_000;
 
 export async function runIsm(
   scorer: ProbabilityScorer,

@@ -9,3 +9,5 @@ import '../genome/job';
 import '../datasets/job';
 // Genome scans (stored by main/api/scans.ts).
 import '../scan/job';
+// In-silico mutagenesis and variant effects (stored by main/api/interpret.ts).
+import '../interpret/job';

@@ -10,6 +10,7 @@ import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
 import { genomeViewMethods } from './genome-view';
 import { scanMethods } from './scans';
+import { interpretMethods } from './interpret';
 
 export const api = {
   ...systemMethods,
@@ -21,6 +22,7 @@ export const api = {
   ...adaptMethods,
   ...genomeViewMethods,
   ...scanMethods,
+  ...interpretMethods,
 };
 
 export type Api = typeof api;

@@ -11,6 +11,7 @@ import { projectCreate, projectDelete, projectForget, projectInfo, projectList, 
 import { pretrain } from './pretrain';
 import { runCommands } from './runs';
 import { scanCommands } from './scan';
+import { interpretCommands } from './interpret';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -36,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   finetune,
   ...runCommands,
   ...scanCommands,
+  ...interpretCommands,
   ...jobCommands,
   apiList,
   callMethod,
