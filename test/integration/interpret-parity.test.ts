@@ -7,19 +7,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../../main/engine/backend';
 import { loadModelFolder } from '../../main/engine/checkpoint/folder';
-import { readSafetensorsFile, toFloat32, writeSafetensorsFile } from '../../main/engine/checkpoint/safetensors';
 import { loadTokenizer } from '../../main/engine/tokenizers/index';
 import { Prng } from '../../main/engine/train/prng';
 import { runIsm } from '../../main/interpret/ism';
 import { scoreVariants } from '../../main/interpret/variants';
 import type { VcfVariant } from '../../main/interpret/vcf';
 import { Scorer } from '../../main/scan/infer';
+import { bundledClassifier } from '../helpers/bundled-classifier';
 
 const TOLERANCE = 1e-4;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,30 +43,6 @@ before(async () => {
   if (!NO_TORCH) await initBackend('wasm');
 });
 
-/** A copy of a bundled model folder with a pooler and a 2-class head of unit-scale random weights. */
-async function withHead(name: string, seed: number): Promise<string> {
-  const src = join(ROOT, 'resources', 'models', name);
-  const dir = mkdtempSync(join(tmpdir(), `loci-ism-${name}-`));
-  dirs.push(dir);
-  for (const f of readdirSync(src)) if (f !== 'model.safetensors') copyFileSync(join(src, f), join(dir, f));
-  const config = JSON.parse(readFileSync(join(src, 'config.json'), 'utf8')) as { hidden_size: number; architectures: string[] };
-  config.architectures = ['BertForSequenceClassification'];
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  const file = await readSafetensorsFile(join(src, 'model.safetensors'));
-  const tensors = [...file.tensors.entries()].map(([n, e]) => ({ name: n, shape: e.shape, data: toFloat32(e) }));
-  const rng = new Prng(seed);
-  const H = config.hidden_size;
-  const normal = (n: number, scale: number) => Float32Array.from({ length: n }, () => scale * Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next()));
-  tensors.push(
-    { name: 'bert.pooler.dense.weight', shape: [H, H], data: normal(H * H, 3 / Math.sqrt(H)) },
-    { name: 'bert.pooler.dense.bias', shape: [H], data: normal(H, 0.1) },
-    { name: 'classifier.weight', shape: [2, H], data: normal(2 * H, 1.5 / Math.sqrt(H)) },
-    { name: 'classifier.bias', shape: [2], data: normal(2, 0.1) },
-  );
-  await writeSafetensorsFile(join(dir, 'model.safetensors'), tensors);
-  return dir;
-}
-
 function randomDna(rng: Prng, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += 'ACGT'[rng.int(4)];
@@ -82,7 +58,9 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 for (const [name, seed] of [['loci-6mer-mini', 11], ['loci-bpe-mini', 12]] as const) {
   test(`ISM and variant effects of ${name} agree with the PyTorch reference to ${TOLERANCE}`, { skip: NO_TORCH, timeout: 300_000 }, async () => {
-    const dir = await withHead(name, seed);
+    const dir = mkdtempSync(join(tmpdir(), `loci-ism-${name}-`));
+    dirs.push(dir);
+    await bundledClassifier(name, seed, dir);
     const rng = new Prng(seed);
     const genome: Record<string, string> = { chr1: randomDna(rng, 600), chr2: randomDna(rng, 150), tiny: randomDna(rng, 40) };
     const W = 64;

@@ -5,7 +5,7 @@
 JOB: {"model": DIR, "genome": {chrom: sequence}, "window": W, "class": k,
       "ism": [{"chrom", "start", "end"}], "variants": [{"chrom", "pos" (1-based), "ref", "alt"}]}
 OUT: {"ism": [{"refForward", "refReverse", "deltaForward", "deltaReverse"} (L x 4, rows A C G T)],
-      "variants": [{"refForward", "refReverse", "altForward", "altReverse"}]}
+      "variants": [{"refForward", "refReverse", "altForward", "altReverse"}], "ismSeconds", "ismSequences"}
 
 Written from the issue's definitions, sharing no code with Loci: the allele sits in the middle of a
 window of W bp (floor((W - len(allele)) / 2) bp of left flank), the window slides inward at the
@@ -16,6 +16,7 @@ tokenizer.json (whitespace pre-tokenizer, merges applied lowest rank first), don
 import json
 import os
 import sys
+import time
 
 import torch
 
@@ -132,6 +133,7 @@ def main(job_path, out_path):
         return probs(cfg, Wt, tok, seqs, k), probs(cfg, Wt, tok, [revcomp(s) for s in seqs], k)
 
     res = {"ism": [], "variants": []}
+    t0 = time.perf_counter()
     for r in job["ism"]:
         g = genome[r["chrom"]]
         seqs = []
@@ -146,6 +148,9 @@ def main(job_path, out_path):
             "deltaForward": [fw[4 * i + b] - fw[4 * i + ref_idx[i]] for i in range(L) for b in range(4)],
             "deltaReverse": [rc[4 * i + b] - rc[4 * i + ref_idx[i]] for i in range(L) for b in range(4)],
         })
+    # For bench/ism.ts: the ISM part's wall time (tokenising, forward passes, softmax; both strands).
+    res["ismSeconds"] = time.perf_counter() - t0
+    res["ismSequences"] = sum(8 * (r["end"] - r["start"]) for r in job["ism"])
     seqs = []
     for v in job["variants"]:
         g = genome[v["chrom"]]
