@@ -16,6 +16,7 @@ import { createScanServices } from './scans';
 import { createReportServices } from './reports';
 import { createBenchmarkServices } from './benchmarks';
 import { createAnnotationServices } from './annotations';
+import { createInterpretServices } from './interpret';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -32,6 +33,7 @@ export function createServices(ctx: AppContext): Services {
     ...createReportServices(ctx),
     ...createBenchmarkServices(ctx),
     ...createAnnotationServices(ctx),
+    ...createInterpretServices(ctx),
   };
 }
 

@@ -69,14 +69,14 @@ const DEV_FILE = 'dev.json';
 const CHUNK_BP = 100_000;
 const DEFAULT_BATCH = 64;
 /** DNABERT-2 (ALiBi) has no position limit; the engine stops at 512 tokens (attention cost), as training does. */
-const DNABERT2_LENGTH_LIMIT = 512;
+export const DNABERT2_LENGTH_LIMIT = 512;
 /** Windows sampled from the target to check the tokenizer and the window length before a scan starts. */
 const SAMPLE_WINDOWS = 24;
 const FINAL: readonly string[] = ['done', 'cancelled'];
 
 const now = () => new Date().toISOString();
 
-function invalid(issues: FieldIssue[]): ApiError {
+export function invalid(issues: FieldIssue[]): ApiError {
   return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
 }
 
@@ -95,7 +95,7 @@ interface Resolved {
   classes: string[];
 }
 
-async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number }): Promise<Resolved> {
+export async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number }): Promise<Resolved> {
   let modelId = input.modelId;
   let runId: number | null = null;
   let datasetId: number | null = null;
@@ -126,7 +126,7 @@ async function resolveModel(ctx: AppContext, db: Db, project: string, input: { r
   return { model, runId, datasetId, classes };
 }
 
-function resolveGenome(db: Db, genomeId: number | undefined, datasetId: number | null): GenomeRow {
+export function resolveGenome(db: Db, genomeId: number | undefined, datasetId: number | null): GenomeRow {
   if (genomeId !== undefined) {
     const g = getGenomeRow(db, genomeId);
     if (!g) throw invalid([{ path: 'genomeId', message: `No genome ${genomeId} in this project` }]);
@@ -178,7 +178,7 @@ async function targetIntervals(target: ScanTarget, chroms: readonly { name: stri
 }
 
 /** Window and stride: given, or the run's training windows (length, half of it). */
-function defaultWindow(db: Db, datasetId: number | null): number | null {
+export function defaultWindow(db: Db, datasetId: number | null): number | null {
   if (datasetId === null) return null;
   const ds = getDatasetRow(db, datasetId);
   if (!ds) return null;
@@ -194,7 +194,7 @@ function defaultWindow(db: Db, datasetId: number | null): number | null {
  * Tokenises windows sampled evenly over the target: refuses a tokenizer that reads the genome's
  * letters as [UNK] and a window longer than the model reads.
  */
-async function checkTokenizer(reader: FastaReader, chroms: readonly { name: string }[], intervals: readonly ScanInterval[], window: number, model: ProjectModel, genomeName: string, maxTokens: number): Promise<void> {
+export async function checkTokenizer(reader: FastaReader, chroms: readonly { name: string }[], intervals: readonly ScanInterval[], window: number, model: ProjectModel, genomeName: string, maxTokens: number): Promise<void> {
   const { loadTokenizer } = await import('../engine/tokenizers/index');
   const tokenizer = await loadTokenizer(model.path!);
   const total = totalBases(intervals);

@@ -24,7 +24,8 @@ export type InputErrorCode =
   | 'bad-field'
   | 'missing-column'
   | 'unknown-label'
-  | 'unknown-sequence';
+  | 'unknown-sequence'
+  | 'ref-mismatch';
 
 export interface InputErrorInit {
   file: string;

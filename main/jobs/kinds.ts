@@ -11,3 +11,5 @@ import '../datasets/job';
 import '../scan/job';
 // GUE benchmarks from the Models page (main/api/benchmarks.ts).
 import '../engine/gue/job';
+// In-silico mutagenesis and variant effects (stored by main/api/interpret.ts).
+import '../interpret/job';

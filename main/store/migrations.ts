@@ -330,6 +330,43 @@ CREATE TABLE annotation_changes (
 CREATE INDEX annotation_changes_genome ON annotation_changes(genome_id, undone, id);
 `;
 
+// Interpretation (main/api/interpret.ts, issue 13): an ISM or variant-effect run is a `runs` row of
+// kind 'ism' or 'variants'; its 4 x L table (float32, little-endian: reference probability forward
+// [L], reverse [L], alt minus ref forward [L x 4], reverse [L x 4], bases A C G T) or its scored
+// variants (one row per ALT allele, sortable) live here.
+const v9 = /* sql */ `
+CREATE TABLE ism_tables (
+  run_id    INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  chrom     TEXT NOT NULL,
+  start     INTEGER NOT NULL,
+  "end"     INTEGER NOT NULL,
+  ref_bases TEXT NOT NULL,
+  data      BLOB NOT NULL,
+  CHECK ("end" > start)
+);
+CREATE TABLE variant_effects (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  idx    INTEGER NOT NULL,                        -- order in the input (file order, ALT order)
+  line   INTEGER NOT NULL,                        -- 1-based line of the VCF (or typed variant)
+  chrom  TEXT NOT NULL,
+  pos    INTEGER NOT NULL,                        -- 1-based, as in VCF
+  vid    TEXT NOT NULL,
+  ref    TEXT NOT NULL,
+  alt    TEXT NOT NULL,
+  qual   TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  info   TEXT NOT NULL,
+  ref_fw REAL NOT NULL,
+  ref_rc REAL NOT NULL,
+  alt_fw REAL NOT NULL,
+  alt_rc REAL NOT NULL,
+  diff   REAL NOT NULL,                           -- strands combined (mean probability), alt - ref
+  log2fc REAL NOT NULL,
+  PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX variant_effects_locus ON variant_effects(run_id, chrom, pos);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -339,6 +376,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'genome view: track files and settings', sql: v6 },
   { version: 7, name: 'reports', sql: v7 },
   { version: 8, name: 'annotations: source, change log for undo and redo', sql: v8 },
+  { version: 9, name: 'interpretation: ISM tables and variant effects', sql: v9 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -13,6 +13,7 @@ import { scanMethods } from './scans';
 import { reportMethods } from './reports';
 import { benchmarkMethods } from './benchmarks';
 import { annotationMethods } from './annotations';
+import { interpretMethods } from './interpret';
 
 export const api = {
   ...systemMethods,
@@ -27,6 +28,7 @@ export const api = {
   ...reportMethods,
   ...benchmarkMethods,
   ...annotationMethods,
+  ...interpretMethods,
 };
 
 export type Api = typeof api;

@@ -14,6 +14,7 @@ import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
 import { scanCommands } from './scan';
 import { annotationCommands } from './annotations';
+import { interpretCommands } from './interpret';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -44,6 +45,7 @@ export const commands: readonly CliCommand[] = [
   reportList,
   reportRemove,
   ...annotationCommands,
+  ...interpretCommands,
   ...jobCommands,
   apiList,
   callMethod,
