@@ -324,21 +324,6 @@ const evaluation: SectionBuilder<RunReportData> = {
 // ---------------------------------------------------------------- limitations and reproduction
 
 /** `loci finetune` flags for the settings that differ from the defaults, or null when one has no flag. */
-function finetuneFlags(s: TrainingSettings): string[] | null {
-  const flags: string[] = ['--mode', s.mode, '--lr', String(s.lr), '--batch', String(s.batchSize), '--epochs', String(s.epochs), '--seed', String(s.seed)];
-  if (s.accumulate !== 1) flags.push('--accumulate', String(s.accumulate));
-  if (s.maxSteps !== undefined) flags.push('--max-steps', String(s.maxSteps));
-  if (s.evalEvery !== undefined) flags.push('--eval-every', String(s.evalEvery));
-  if (s.maxLength !== undefined) flags.push('--max-length', String(s.maxLength));
-  if (s.classWeights !== 'none') flags.push('--class-weights', s.classWeights);
-  if (s.earlyStoppingPatience !== null) flags.push('--patience', String(s.earlyStoppingPatience));
-  if (s.backend !== 'auto') flags.push('--backend', s.backend);
-  if (s.lora) flags.push('--lora-rank', String(s.lora.rank), '--lora-alpha', String(s.lora.alpha), '--lora-dropout', String(s.lora.dropout));
-  // Settings without a flag: reproduce through the API call instead.
-  if (s.warmupSteps !== undefined || s.weightDecay !== 0.01 || s.lora?.targets || s.probe) return null;
-  return flags;
-}
-
 export function reproduceCommands(d: RunReportData): string {
   const P = shellArg(d.project.path);
   const lines: string[] = [`# Loci ${d.software.find(([k]) => k === 'Loci')?.[1] ?? ''}; run in a new project to repeat this run, or in this one to add a run`, `loci project create ${P}`];
@@ -361,11 +346,9 @@ export function reproduceCommands(d: RunReportData): string {
     const p = m.params as { arch?: string; size?: string; tokenizer?: string; seed?: number };
     lines.push(`loci models baseline --project ${P} --name ${shellArg(m.name)}${p.arch ? ` --arch ${p.arch}` : ''}${p.size ? ` --size ${p.size}` : ''}${p.tokenizer ? ` --tokenizer ${p.tokenizer}` : ''}${p.seed !== undefined ? ` --seed ${p.seed}` : ''}`);
   }
-  const flags = finetuneFlags(d.run.settings);
-  const dsRef = shellArg(d.run.datasetName);
-  const modelRef = shellArg(d.run.modelName);
-  if (flags) lines.push(`loci finetune --project ${P} --dataset ${dsRef} --model ${modelRef} --name ${shellArg(d.run.name)} ${flags.join(' ')}`);
-  else lines.push(`loci call training.start ${shellArg(JSON.stringify({ project: d.project.path, datasetId: d.run.datasetName, modelId: d.run.modelName, name: d.run.name, settings: d.run.settings }))}`);
+  // Every setting travels in a file: several (warmup, weight decay, LoRA targets, probe) have no flag.
+  lines.push(`cat > finetune-settings.json <<'EOF'\n${JSON.stringify(d.run.settings, null, 2)}\nEOF`);
+  lines.push(`loci finetune --project ${P} --dataset ${shellArg(d.run.datasetName)} --model ${shellArg(d.run.modelName)} --name ${shellArg(d.run.name)} --settings finetune-settings.json`);
   lines.push(`loci report --project ${P} --run ${d.run.id} --format html --out run-${d.run.id}.html`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 // real worker process on a tiny model and a planted-motif dataset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../main/cli/run';
 import { finetuneHarness } from './finetune-job-fixture';
@@ -68,5 +69,20 @@ test('loci finetune: mistakes are named (usage errors exit 2, a wrong dataset or
   const badRange = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--lr', '5']);
   assert.equal(badRange.code, 1);
   assert.match(badRange.stderr, /A learning rate above 1 diverges/);
+  // --settings FILE (what a report's reproduce section writes): read, checked like flags, flags win.
+  const file = join(h.dir, 'settings.json');
+  await writeFile(file, '{"lr": 0.001,');
+  const notJson = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file]);
+  assert.equal(notJson.code, 2);
+  assert.match(notJson.stderr, new RegExp(`^loci: --settings ${file}: not JSON`));
+  await writeFile(file, '[1]');
+  const notObject = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file]);
+  assert.match(notObject.stderr, /must hold one JSON object of training settings/);
+  await writeFile(file, JSON.stringify({ lr: 5, weightDecay: 0.05 }));
+  const fileLr = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file]);
+  assert.equal(fileLr.code, 1);
+  assert.match(fileLr.stderr, /A learning rate above 1 diverges/);
+  const flagWins = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file, '--lr', '0.001', '--estimate', '--backend', 'wasm']);
+  assert.equal(flagWins.code, 0, flagWins.stderr);
   assert.deepEqual(await h.call('training.list', { project: h.project }), []);
 });

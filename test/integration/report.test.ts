@@ -112,7 +112,12 @@ test('a finished run: every section with its figures, no network or console erro
   assert.ok(g.includes(`loci scan --project ${h.project} --run ${run.id} --window ${scan.settings.window} --stride 50 --strand both --combine mean`));
   // reproduction
   const lim = section('limitations');
-  assert.ok(lim.includes(`loci finetune --project ${h.project} --dataset &#39;sites vs background&#39; --model tiny-bpe --name &#39;sites run&#39; --mode full --lr 0.002 --batch 16 --epochs 3 --seed 42 --max-steps 12 --eval-every 4 --backend wasm`));
+  assert.ok(lim.includes(`loci finetune --project ${h.project} --dataset &#39;sites vs background&#39; --model tiny-bpe --name &#39;sites run&#39; --settings finetune-settings.json`));
+  // Every setting in the file loci finetune --settings reads (several have no flag).
+  const heredoc = /cat &gt; finetune-settings\.json &lt;&lt;&#39;EOF&#39;\n([^]*?)\nEOF/.exec(lim);
+  assert.ok(heredoc, 'the settings file is written');
+  const unescaped = heredoc[1]!.replace(/&(quot|#39|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[e]!);
+  assert.deepEqual(JSON.parse(unescaped), run.settings);
   assert.ok(lim.includes(`loci import genome ${genome.path}`) && lim.includes('loci dataset build'));
   // Self-contained: no script, no external reference.
   assert.doesNotMatch(html, /<script|<link |src="http|href="http|@import|url\(/i);

@@ -70,6 +70,27 @@ function settingsOf(values: CliRun['values']): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }
 
+/** --settings FILE: every training setting as JSON (a report's reproduce section writes one, since
+ * some settings have no flag); training.start checks each field, flags given override the file. */
+function settingsFile(values: CliRun['values']): Record<string, unknown> {
+  const file = str(values.settings);
+  if (file === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (e) {
+    throw new UsageError(`--settings ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, NAME);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--settings ${file}: not JSON (${(e as Error).message})`, NAME);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--settings ${file}: must hold one JSON object of training settings, such as {"lr": 0.0005}`, NAME);
+  return parsed as Record<string, unknown>;
+}
+
 /** The model's defaults under what the command line gave; --epochs alone means epochs, not the default step count. */
 export function withModelDefaults(given: Record<string, unknown>, d: ModelDefaults): Record<string, unknown> {
   const s = d.settings;
@@ -291,6 +312,7 @@ export const finetune = defineCommand({
     'lora-alpha': { type: 'string', value: 'A', description: 'LoRA alpha (default 16)' },
     'lora-dropout': { type: 'string', value: 'P', description: 'LoRA dropout (default 0.05)' },
     backend: { type: 'string', value: 'NAME', description: 'auto|tfjs-node-gpu|tfjs-node|wasm|cpu (default auto)' },
+    settings: { type: 'string', value: 'FILE', description: "every setting as JSON (a report's reproduce section writes one); flags given override it" },
     estimate: { type: 'boolean', description: 'only say how long the run would take and how much memory it needs (measured here), then stop' },
     detach: { type: 'boolean', description: 'start the run in a background process and return at once' },
     quiet: { type: 'boolean', short: 'q', description: "don't show the run's log lines" },
@@ -301,7 +323,7 @@ export const finetune = defineCommand({
     const model = str(run.values.model);
     if (!dataset) throw new UsageError('loci finetune needs --dataset ID|NAME', NAME);
     if (!model) throw new UsageError('loci finetune needs --model ID|NAME', NAME);
-    const given = settingsOf(run.values);
+    const given = { ...settingsFile(run.values), ...settingsOf(run.values) };
     if (run.values.detach === true && run.values.estimate !== true) return detach(run, project);
     // The API takes ids (as datasets.* and models.* do); people may type a name.
     const datasetId = (await resolveDataset(run, project, dataset, NAME)).id;
