@@ -136,6 +136,10 @@ describe('Models page', { skip }, () => {
       await goToModels(page);
       const card = page.getByRole('article', { name: 'loci-bpe-mini' });
       await card.getByText('BPE (4,096 tokens)').waitFor();
+      // Its GUE line comes from the gue-results.json shipped in its folder, with the published means over the same tasks.
+      const gue = card.getByTestId('gue-line');
+      await gue.getByText(/GUE test MCC × 100 \(mean over \d+ tasks?;/).waitFor();
+      assert.match(await gue.innerText(), /DNABERT-2 \(published\)/);
       await screenshot('models-shipped-catalog');
       await card.getByRole('button', { name: 'View model card of loci-bpe-mini' }).click();
       const modal = page.getByRole('dialog', { name: 'Model card: loci-bpe-mini' });
