@@ -127,7 +127,8 @@ export function createProjectServices(ctx: AppContext): ProjectServices {
         .map((r) => {
           const exists = existsSync(r.path);
           const unavailable = exists ? ctx.projects.problem(r.path) : null;
-          return { ...r, exists, ...(unavailable !== null && { unavailable }) };
+          const readOnly = exists && unavailable === null ? ctx.projects.readOnly(r.path) : null;
+          return { ...r, exists, ...(unavailable !== null && { unavailable }), ...(readOnly !== null && { readOnly }) };
         });
     },
 

@@ -34,6 +34,8 @@ export const RecentProject = z.object({
   exists: z.boolean(),
   /** Why the file cannot be opened now (damaged, not a project, needs repair but read-only, ...); absent when it can. */
   unavailable: z.string().optional(),
+  /** Why the file can be read but not written (read-only media, permissions); absent when writable. */
+  readOnly: z.string().optional(),
 });
 export type RecentProject = z.infer<typeof RecentProject>;
 

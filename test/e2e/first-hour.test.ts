@@ -185,6 +185,9 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
       await until(stateOf, (s) => s === 'done' || s === 'failed', 'the probe to finish', 300_000);
       assert.equal(await stateOf(), 'done');
       await page.getByRole('heading', { name: 'Test results' }).waitFor({ timeout: 30_000 });
+      // A probe has no training steps: the tile counts the head fits, never "Step n / n".
+      await page.getByRole('group', { name: 'Head fits' }).waitFor();
+      assert.equal(await page.getByRole('group', { name: 'Step', exact: true }).count(), 0);
       const detail = await api('training.get', { project, runId: probe.id });
       const verdict = judgeRun(detail.test!, detail.classNames, detail.mode);
       assert.equal(await page.getByTestId('run-verdict').count(), verdict ? 1 : 0, 'the verdict shows exactly when the run learned nothing');

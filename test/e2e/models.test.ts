@@ -68,6 +68,13 @@ describe('Models page', { skip }, () => {
       const img = modal.getByRole('img', { name: 'loss curve' });
       await img.waitFor();
       assert.match((await img.getAttribute('src')) ?? '', /^data:image\/svg\+xml;base64,/);
+      // It renders (the CSP lets the data: picture through and the SVG decodes), not just a broken <img>.
+      const size = await img.evaluate(async (el) => {
+        const im = el as HTMLImageElement;
+        await im.decode().catch(() => undefined);
+        return { w: im.naturalWidth, h: im.naturalHeight };
+      });
+      assert.ok(size.w > 0 && size.h > 0, `the loss curve renders (${size.w}x${size.h})`);
       assert.equal(await modal.getByText('license: mit').count(), 0, 'the YAML front matter is not shown');
       await screenshot('models-card');
       await page.keyboard.press('Escape');

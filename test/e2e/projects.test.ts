@@ -1,11 +1,14 @@
 // End to end in browser mode: the built renderer in headless chromium, talking to the real
 // services over the real HTTP server and WebSocket. Screenshots land in test-results/e2e/.
 import assert from 'node:assert/strict';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { dispatch } from '../../main/api/dispatch';
 import { appRunner, e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
@@ -234,6 +237,40 @@ describe('browser mode', { skip }, () => {
       assert.equal(await app.page.getByTestId('compute-backend').count(), 0);
     } finally {
       await app.close();
+    }
+  });
+
+  test('marks read-only and unavailable projects in the list with the reason, and a read-only project shows a banner (issue 9)', async (t) => {
+    const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+    const locked = await api('projects.create', { name: 'Locked share', path: join(server.tmp, 'locked.loci') });
+    const broken = await api('projects.create', { name: 'Broken copy', path: join(server.tmp, 'broken.loci') });
+    server.ctx.projects.closeAll();
+    truncateSync(broken.path, 1000); // a cut-short copy: the SQLite header stays, the pages are gone
+    const chattr = spawnSync('chattr', ['+i', locked.path]);
+    if (chattr.status !== 0) return t.skip('chattr +i is not permitted here (needs root on a filesystem with attributes)');
+    try {
+      await withApp(async ({ page, screenshot }) => {
+        const brokenRow = recentRow(page, 'Broken copy');
+        await brokenRow.getByText('unavailable', { exact: true }).waitFor();
+        assert.match((await brokenRow.textContent()) ?? '', /Cannot be opened: /);
+        assert.equal(await brokenRow.getByRole('button', { name: 'Open Broken copy' }).count(), 0, 'no Open button for a file that cannot open');
+        const lockedRow = recentRow(page, 'Locked share');
+        await lockedRow.getByText('read-only', { exact: true }).waitFor();
+        assert.match((await lockedRow.textContent()) ?? '', /Opens for reading only: the file is marked immutable/);
+        await screenshot('projects-read-only-and-unavailable');
+
+        await page.getByRole('button', { name: 'Open Locked share' }).click();
+        const banner = page.getByTestId('read-only-banner');
+        await banner.waitFor();
+        assert.match((await banner.textContent()) ?? '', /This project is read-only.*may not write this file \(the file is marked immutable\)/);
+        // Every page of the project keeps the banner.
+        await page.getByRole('link', { name: 'Data' }).click();
+        await banner.waitFor();
+        await screenshot('read-only-banner-data');
+      });
+    } finally {
+      server.ctx.projects.closeAll();
+      spawnSync('chattr', ['-i', locked.path]);
     }
   });
 });

@@ -1,8 +1,8 @@
 // The frame around every page: header (app, open project, theme), navigation built from the page
 // registry, the page itself, and the status bar.
-import { AppShell, Burger, Center, Group, Loader, NavLink, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, AppShell, Burger, Center, Group, Loader, NavLink, Text, Title, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconDna2 } from '@tabler/icons-react';
+import { IconDna2, IconLock } from '@tabler/icons-react';
 import { Suspense, useEffect } from 'react';
 import { pages } from '../pages/registry';
 import { useProject } from '../project/context';
@@ -81,6 +81,13 @@ export function Shell() {
       </AppShell.Navbar>
 
       <AppShell.Main>
+        {project?.readOnly && (
+          // Every page of a read-only project says so once, before any button that would write.
+          <Alert color="yellow" icon={<IconLock size={18} aria-hidden />} title="This project is read-only" mb="md" role="status" data-testid="read-only-banner">
+            Loci may not write this file ({project.readOnlyReason ?? 'no write permission'}). You can look at everything; changes (imports, datasets, runs, renames) are refused. To change it, copy
+            the .loci file to a folder you can write to and open the copy.
+          </Alert>
+        )}
         <ErrorBoundary resetKey={page.id}>
           <Suspense
             fallback={

@@ -58,7 +58,22 @@ export function RecentProjects({ recent, loading, openPath, busyPath, onOpen, on
                             file missing
                           </Badge>
                         )}
+                        {p.unavailable !== undefined && (
+                          <Badge size="xs" color="red" variant="light">
+                            unavailable
+                          </Badge>
+                        )}
+                        {p.readOnly !== undefined && (
+                          <Badge size="xs" color="yellow" variant="light">
+                            read-only
+                          </Badge>
+                        )}
                       </Group>
+                      {(p.unavailable ?? p.readOnly) !== undefined && (
+                        <Text size="xs" c={p.unavailable !== undefined ? 'red' : 'dimmed'} maw={420}>
+                          {p.unavailable !== undefined ? `Cannot be opened: ${p.unavailable}` : `Opens for reading only: ${p.readOnly}`}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td style={dimIfMissing(p)}>
                       <PathText>{p.path}</PathText>
@@ -67,7 +82,7 @@ export function RecentProjects({ recent, loading, openPath, busyPath, onOpen, on
                       <AgoText at={p.openedAt} />
                     </Table.Td>
                     <RowActions>
-                      {p.exists && p.path !== openPath && (
+                      {p.exists && p.unavailable === undefined && p.path !== openPath && (
                         <Button size="xs" variant="light" leftSection={<IconFolderOpen size={14} />} loading={busyPath === p.path} onClick={() => onOpen(p.path)} aria-label={`Open ${p.name}`}>
                           Open
                         </Button>

@@ -166,7 +166,18 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
             aria-label={`Step ${step ?? 0} of ${total ?? '?'}`}
           />
           <Group gap="xs" align="stretch">
-            <StatTile label="Step" value={`${(step ?? 0).toLocaleString()} / ${total ? total.toLocaleString() : '—'}`} testId="run-step" />
+            {run.mode === 'probe' ? (
+              // A linear probe has no training steps: one embedding pass, then the head fitted once per
+              // L2 strength tried; its "steps" are those fits, so say so rather than "Step 4 / 4".
+              <StatTile
+                label="Head fits"
+                value={total ? `${(step ?? 0).toLocaleString()} / ${total.toLocaleString()}` : shownState === 'done' ? 'done' : 'after the embedding pass'}
+                hint="A linear probe trains no weights of the model: it embeds every example once, then fits a logistic head for each L2 strength tried and keeps the best on the dev set."
+                testId="run-step"
+              />
+            ) : (
+              <StatTile label="Step" value={`${(step ?? 0).toLocaleString()} / ${total ? total.toLocaleString() : '—'}`} testId="run-step" />
+            )}
             <StatTile label="Time left" value={running && progress?.etaSeconds ? duration(progress.etaSeconds) : '—'} testId="run-eta" />
             <StatTile label="Throughput" value={rate(tokensPerSecond)} hint="Tokens per second in training (the latest logged step)" />
             <StatTile label="Backend" value={run.backend ?? '—'} />
