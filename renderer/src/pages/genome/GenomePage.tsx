@@ -434,7 +434,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
             </Text>
           )}
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="wrap" justify="flex-end">
           <LocusBox project={project} genomeId={genomeId} locus={locus} onGo={go} />
           <Tooltip label="Zoom out">
             <ActionIcon variant="default" size="lg" aria-label="Zoom out" onClick={() => session?.zoomOut()}>
