@@ -493,7 +493,7 @@ export function createInterpretServices(ctx: AppContext): InterpretServices {
         read: (start, end) => bytes.subarray(start, end),
       });
       // A symmetric range around 0, so gains and losses read alike (never empty).
-      const bound = values.reduce((m, x) => Math.max(m, Math.abs(x)), 1e-6);
+      const bound = values.reduce((m, x) => Math.max(m, Math.abs(x)), 1e-12);
       return { fileId, format: 'bedgraph' as const, name: row.params.name, min: -bound, max: bound };
     },
 

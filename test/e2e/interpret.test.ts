@@ -188,6 +188,7 @@ describe('Interpretation from the UI: ISM track and heatmap, variant effects tab
       await until(() => box.inputValue().then(parseLocus), (l) => l !== null && l.chrom === 'chr2' && l.start <= ISM_FROM && l.end >= ISM_TO, 'the view on the ISM region', 30_000);
 
       // Hover: the cell's position, bases and change; the reference row says so.
+      await heatmap.scrollIntoViewIfNeeded();
       const rect = (await heatmap.boundingBox())!;
       const table = await api('interpret.ismTable', { project, id: ism.id });
       const hoverText = () => page.getByTestId('ism-hover').textContent();

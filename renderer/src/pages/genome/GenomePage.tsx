@@ -520,8 +520,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
       {tracks.error && <ErrorAlert error={tracks.error} />}
 
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <Stack gap="sm" style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
-          <Card withBorder padding={0} radius="md" style={{ flex: 1, minHeight: 0, overflow: 'auto', background: 'white' }}>
+        {/* The panels under the view scroll with it rather than squeeze igv below a usable height. */}
+        <Stack gap="sm" style={{ flex: 1, minWidth: 0, minHeight: 0, overflowY: 'auto' }}>
+          <Card withBorder padding={0} radius="md" style={{ flex: 1, minHeight: 360, flexShrink: 0, overflow: 'auto', background: 'white' }}>
             {!session && !startError && (
               <Center h={200}>
                 <Loader aria-label="Starting the genome view" />

@@ -11,7 +11,8 @@ import { useQuery } from '../../../api/context';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 
 const PAGE = 500;
-const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+// Small changes keep their significant digits (a fixed 4 decimals would show them as 0.0000).
+const num = (v: number, digits = 4) => (!Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 10 ** -(digits - 1) ? v.toExponential(2) : v.toFixed(digits));
 const signed = (v: number, digits = 4) => (v > 0 ? '+' : '') + num(v, digits);
 
 interface Props {
