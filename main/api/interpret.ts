@@ -18,7 +18,7 @@ import type { JobProgress } from '../../shared/contract/events';
 import type { InterpretInfo, VariantEffectRow } from '../../shared/contract/interpret';
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import { writeLinesAtomic } from '../datasets/export';
-import { ismBedGraphLines, ismCsvLines, variantTsvLines, variantVcfLines, type VariantExportRow } from '../interpret/export';
+import { ismBedGraphLines, ismCsvLines, variantBedGraphLines, variantTsvLines, variantVcfLines, type VariantExportRow } from '../interpret/export';
 import { INTERPRET_RESULT_FILE, ISM_DATA_FILE, VARIANTS_FILE } from '../interpret/files';
 import { ismImportance } from '../interpret/ism';
 import type { IsmJobParams, IsmResultFile, VariantsJobParams, VariantsResultFile } from '../interpret/job';
@@ -461,6 +461,42 @@ export function createInterpretServices(ctx: AppContext): InterpretServices {
       return { path: out, bytes: statSync(out).size };
     },
 
+    async 'interpret.track'({ project, id }) {
+      const { real, db } = open(project);
+      const row = requireRun(db, id, real);
+      requireDone(row);
+      // At most 10,000 ISM positions or 10,000 typed variants (a VCF can hold more, one short line
+      // each): built once here and served from memory as the scans' bigWigs are, by byte range.
+      let lines: Iterable<string>;
+      let values: number[];
+      if (row.kind === 'ism') {
+        const t = ismView(db, row);
+        lines = ismBedGraphLines(t, row.params.name);
+        values = Array.from(t.importance).filter((x) => !Number.isNaN(x));
+      } else {
+        const rows = [...allVariantEffects(db, id)].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.pos - b.pos));
+        lines = variantBedGraphLines(rows, row.params.name);
+        values = rows.map((r) => r.diff);
+      }
+      const bytes = Buffer.from([...lines].join('\n') + '\n', 'utf8');
+      const key = `${real}#interpret-${id}`;
+      const fileId = ctx.files.registerSource(key, {
+        contentType: 'text/plain',
+        // Looked up on every request: a removed run (or a closed project) answers 404, not stale bytes.
+        size: () => {
+          try {
+            return getInterpretation(projectDb(ctx, real), id) ? bytes.length : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        read: (start, end) => bytes.subarray(start, end),
+      });
+      // A symmetric range around 0, so gains and losses read alike (never empty).
+      const bound = values.reduce((m, x) => Math.max(m, Math.abs(x)), 1e-12);
+      return { fileId, format: 'bedgraph' as const, name: row.params.name, min: -bound, max: bound };
+    },
+
     async 'interpret.remove'({ project, id }) {
       const { real, db } = open(project);
       const row = requireRun(db, id, real);
@@ -482,6 +518,7 @@ export function createInterpretServices(ctx: AppContext): InterpretServices {
         deleteInterpretation(db, id);
         touchModified(db, ctx.appVersion);
       })();
+      ctx.files.unregisterSource(`${real}#interpret-${id}`);
       await rm(row.params.folder, { recursive: true, force: true });
       if (job?.checkpointDir) await rm(job.checkpointDir, { recursive: true, force: true });
       ctx.bus.emit('project.changed', { path: real, what: 'interpretations' });

@@ -82,6 +82,12 @@ export function* variantTsvLines(rows: Iterable<VariantExportRow>): Generator<st
   for (const r of rows) yield TSV_COLUMNS.map(([, f]) => f(r)).join('\t');
 }
 
+/** One bedGraph interval per scored allele over its reference bases, valued by the combined alt - ref change. */
+export function* variantBedGraphLines(rows: Iterable<Pick<VariantExportRow, 'chrom' | 'pos' | 'ref' | 'diff'>>, name: string): Generator<string> {
+  yield `track type=bedGraph name="${name.replace(/"/g, "'")}" description="Variant effect: alt - ref class probability, strands combined"`;
+  for (const r of rows) yield `${r.chrom}\t${r.pos - 1}\t${r.pos - 1 + Math.max(1, r.ref.length)}\t${num(r.diff)}`;
+}
+
 const INFO: [string, string, (r: VariantExportRow) => number][] = [
   ['LOCI_REF_P', 'Reference-window probability of the class, strands combined (mean)', (r) => r.refProb],
   ['LOCI_ALT_P', 'Alternative-window probability of the class, strands combined (mean)', (r) => r.altProb],

@@ -169,5 +169,10 @@ export const interpretMethods = {
     z.object({ path: z.string(), bytes: z.number().int() }),
     'Write an ISM table (CSV: position x base; bedGraph: per-base importance) or variant effects (TSV; VCF with the scores in INFO).',
   ),
+  'interpret.track': method(
+    Ref,
+    z.object({ fileId: z.string(), format: z.literal('bedgraph'), name: z.string(), min: z.number(), max: z.number() }),
+    "A finished run's track for the genome view, read by file id: ISM per-base importance, or each variant's combined alt - ref change, as bedGraph.",
+  ),
   'interpret.remove': method(Ref, z.object({ ok: z.literal(true) }), 'Delete an ISM or variant-effect run and its results (a running one is cancelled first).'),
 };

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../main/cli/run';
+import { readRegisteredFile } from '../../main/transport/files';
 import { scanHarness } from './scan-fixture';
 
 async function cli(args: string[]) {
@@ -46,6 +47,16 @@ test('loci ism and loci variants: exports, skipped alleles, and bad VCFs refused
   assert.deepEqual(bgLines[1]!.split('\t').slice(0, 3), ['chr1', '2490', '2491']);
   const table = await h.call('interpret.ismTable', { project: h.project, id });
   assert.equal(table.deltaCombined.length, 120);
+  // The genome view's track: the same bedGraph, served by file id with a range, scaled symmetrically.
+  const track = await h.call('interpret.track', { project: h.project, id });
+  assert.equal(track.format, 'bedgraph');
+  const served = await bodyOf(await readRegisteredFile(h.ctx.files, track.fileId, null));
+  assert.equal(served.toString('utf8'), readFileSync(bg, 'utf8'));
+  const part = await readRegisteredFile(h.ctx.files, track.fileId, 'bytes=0-9');
+  assert.equal(part.status, 206);
+  assert.equal((await bodyOf(part)).toString('utf8'), 'track type');
+  const maxImportance = Math.max(1e-12, ...table.importance.map((x) => Math.abs(x ?? 0)));
+  assert.ok(Math.abs(track.max - maxImportance) < 1e-9 && track.min === -track.max, `range ±${track.max} for max |importance| ${maxImportance}`);
 
   // A good VCF: an SNV, a multi-allelic record, an indel, a symbolic allele (skipped).
   const at = (pos: number, n = 1) => seq.slice(pos - 1, pos - 1 + n).toUpperCase();
@@ -75,6 +86,18 @@ test('loci ism and loci variants: exports, skipped alleles, and bad VCFs refused
   assert.match(rec, /\tDP=9;LOCI_REF_P=[\d.e-]+;LOCI_ALT_P=[\d.e-]+;LOCI_DIFF=[-\d.e]+;LOCI_LOG2FC=/);
   const sorted = await h.call('interpret.variantEffects', { project: h.project, id: vid, sort: 'diff' });
   assert.deepEqual(sorted.rows.map((x) => x.diff), [...sorted.rows.map((x) => x.diff)].sort((a, b) => a - b));
+  // The variants' track: one interval per allele over its REF bases, valued by the combined change.
+  const vtrack = await h.call('interpret.track', { project: h.project, id: vid });
+  const vlines = (await bodyOf(await readRegisteredFile(h.ctx.files, vtrack.fileId, null))).toString('utf8').trim().split('\n');
+  assert.match(vlines[0]!, /^track type=bedGraph/);
+  assert.equal(vlines.length, expectedAlleles + 1);
+  const snv = sorted.rows.find((x) => x.pos === 2500)!;
+  assert.ok(vlines.includes(`chr1\t2499\t2500\t${String(Math.fround(snv.diff))}`), 'the SNV at chr1:2500 over its base');
+  const del = sorted.rows.find((x) => x.chrom === 'chr2')!;
+  assert.ok(vlines.some((l) => l.startsWith('chr2\t99\t102\t')), `the deletion over its 3 REF bases (${del.ref}>${del.alt})`);
+  // Removed: its track answers 404.
+  await h.call('interpret.remove', { project: h.project, id: vid });
+  assert.equal((await readRegisteredFile(h.ctx.files, vtrack.fileId, null)).status, 404);
 
   // Bad VCFs: each problem named with its line; nothing stored.
   const before = (await h.call('interpret.list', { project: h.project })).length;
@@ -88,6 +111,12 @@ test('loci ism and loci variants: exports, skipped alleles, and bad VCFs refused
   assert.match(b.stderr, /bad\.vcf:4: expected at least 5 columns/);
   assert.equal((await h.call('interpret.list', { project: h.project })).length, before);
 });
+
+async function bodyOf(reply: Awaited<ReturnType<typeof readRegisteredFile>>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of reply.body!) parts.push(p as Buffer);
+  return Buffer.concat(parts);
+}
 
 function seqOf(fasta: string, name: string): string {
   const part = readFileSync(fasta, 'utf8').split('>').find((x) => x.startsWith(`${name}\n`))!;

@@ -19,6 +19,8 @@ const KIND_LABELS: Record<string, { label: string; page: string }> = {
   'genome-index': { label: 'Genome import', page: '#/data' },
   'regions-read': { label: 'Region import', page: '#/data' },
   'dataset-build': { label: 'Dataset build', page: '#/data' },
+  ism: { label: 'ISM (explain region)', page: '#/genome' },
+  variants: { label: 'Variant effects', page: '#/genome' },
 };
 
 export function kindLabel(kind: string): string {

@@ -3,7 +3,7 @@
 // files beside them. A locus box searches the project's own names; the track panel shows, hides,
 // reorders, recolours and resizes tracks; the locus and the panel are kept per genome in the project.
 import { ActionIcon, Alert, Anchor, Button, Card, Center, Collapse, Group, Loader, Select, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconHighlight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconBulb, IconDna2, IconLayoutSidebarRight, IconHighlight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackSetting, ViewReference } from '../../../../shared/contract/genome-view';
 import type { ScanInfo, ScanRegion } from '../../../../shared/contract/scans';
@@ -19,7 +19,7 @@ import { IgvSession } from './igv-session';
 import { LocusBox } from './LocusBox';
 import { parseGenomeRoute } from './route';
 import { TrackPanel } from './TrackPanel';
-import { arrangeTracks, describeTracks, settingsOf, toIgvFeature, type ArrangedTrack, type Readers, type ScanTrackSource } from './tracks';
+import { arrangeTracks, describeTracks, settingsOf, toIgvFeature, type ArrangedTrack, type InterpretTrackSource, type Readers, type ScanTrackSource } from './tracks';
 import { useHashRoute } from './use-hash-route';
 import { ScanDialog } from './scans/ScanDialog';
 import { ScansList } from './scans/ScansList';
@@ -29,6 +29,12 @@ import type { Annotation } from '../../../../shared/contract/annotations';
 import { AnnotationDialog, type AnnotationDraft } from './annotations/AnnotationDialog';
 import { AnnotationsPanel } from './annotations/AnnotationsPanel';
 import { ANNOTATIONS_KEY, annotationsDescriptor } from './annotations/track';
+import type { InterpretKind } from '../../../../shared/contract/interpret';
+import { ISM_MAX_BP } from '../../../../shared/contract/interpret';
+import { InterpretDialog } from './interpret/InterpretDialog';
+import { InterpretList } from './interpret/InterpretList';
+import { InterpretResult } from './interpret/InterpretResult';
+import { useInterpretations } from './interpret/use-interpretations';
 
 export default function GenomePage() {
   const { project } = useProject();
@@ -121,6 +127,16 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   const [annotationsOpen, setAnnotationsOpen] = useState(true);
   const annClasses = useQuery('annotations.classes', { project, genomeId }, `${genomeId} ${annRevision}`);
   const history = useQuery('annotations.history', { project, genomeId, limit: 1 }, `${genomeId} ${annRevision}`);
+  // Interpretation: the dialog (ISM of a region, or variant effects), the run opened under the view,
+  // and igv's locus as numbers so the ISM heatmap follows it.
+  const [interpreting, setInterpreting] = useState<{ kind: InterpretKind; region?: { chrom: string; start: number; end: number } } | null>(null);
+  const [openedId, setOpenedId] = useState<number | null>(null);
+  const [interpretOpen, setInterpretOpen] = useState(true);
+  const [range, setRange] = useState<{ chr: string; start: number; end: number } | undefined>(undefined);
+  const allInterpretations = useInterpretations(project);
+  const interpretations = useMemo(() => (allInterpretations.data ?? []).filter((r) => r.genomeId === genomeId), [allInterpretations.data, genomeId]);
+  const opened = interpretations.find((r) => r.id === openedId && r.state === 'done');
+  const [interpretTracks, setInterpretTracks] = useState<InterpretTrackSource[]>([]);
 
   // Each finished scan's score track per class of interest, registered for byte-range reads.
   const doneKey = JSON.stringify(genomeScans.filter((s) => s.state === 'done').map((s) => [s.id, s.thresholds.map((t) => [t.classIndex, t.threshold])]));
@@ -145,8 +161,33 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, project, doneKey]);
 
+  // Each finished interpretation's bedGraph, served by file id as the scan tracks are.
+  const interpretDoneKey = interpretations
+    .filter((r) => r.state === 'done')
+    .map((r) => r.id)
+    .join(',');
+  useEffect(() => {
+    let live = true;
+    const done = interpretations.filter((r) => r.state === 'done');
+    Promise.all(
+      done.map(async (r): Promise<InterpretTrackSource> => {
+        const t = await client.call('interpret.track', { project, id: r.id });
+        return { id: r.id, kind: r.kind, name: r.name, fileId: t.fileId, bound: t.max };
+      }),
+    ).then(
+      (list) => live && setInterpretTracks(list),
+      (err: unknown) => live && notifyFailure('Could not open the interpretation tracks', toApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+    // interpretDoneKey stands for the finished interpretations.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, project, interpretDoneKey]);
+
   useEvent('project.changed', (change) => {
     if (change.path !== project) return;
+    if (change.what === 'interpretations') return;
     if (change.what === 'annotations') setAnnRevision((r) => r + 1);
     else tracks.reload();
   });
@@ -211,8 +252,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
       },
       routeLocus ?? storedLocus ?? undefined,
       {
-        onLocus: ({ text }) => {
+        onLocus: ({ text, chr, start, end }) => {
           setLocus(text);
+          setRange({ chr, start, end });
           saveLocus(text);
         },
         onClick: (key, rows, position, chr) => clickRef.current({ key, rows, position, chr }),
@@ -281,8 +323,8 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
 
   const annCount = annClasses.data?.classes.reduce((n, c) => n + c.count, 0) ?? 0;
   const descriptors = useMemo(
-    () => (tracks.data ? [annotationsDescriptor(annCount, annClasses.data?.classes ?? [], annRevision, readers.annotations), ...describeTracks(tracks.data, scans, readers)] : []),
-    [tracks.data, scans, readers, annCount, annClasses.data, annRevision],
+    () => (tracks.data ? [annotationsDescriptor(annCount, annClasses.data?.classes ?? [], annRevision, readers.annotations), ...describeTracks(tracks.data, scans, readers, interpretTracks)] : []),
+    [tracks.data, scans, readers, annCount, annClasses.data, annRevision, interpretTracks],
   );
 
   const undoRedo = useCallback(
@@ -295,7 +337,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     [client, project, genomeId],
   );
   // Ctrl+Z / Ctrl+Shift+Z (Cmd on macOS) undo and redo annotation changes, except while typing or in a dialog.
-  const dialogOpen = draft !== null || scanning || adding;
+  const dialogOpen = draft !== null || scanning || adding || interpreting !== null;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (dialogOpen || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.altKey) return;
@@ -308,25 +350,33 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     return () => window.removeEventListener('keydown', onKey);
   }, [dialogOpen, undoRedo]);
 
-  /** "Annotate this": the bounds of the called region or feature under a click. */
-  async function annotateClicked(c: ClickedFeature) {
-    if (!c.key || c.chr === undefined || c.position === undefined) return;
+  /** The bounds of the called region or feature under a click (else the clicked base), as an annotation draft. */
+  async function clickedBounds(c: ClickedFeature): Promise<AnnotationDraft | null> {
+    if (!c.key || c.chr === undefined || c.position === undefined) return null;
     const at = { chrom: c.chr, start: c.position, end: c.position + 1 };
+    const called = /^regions:(\d+):(\d+)$/.exec(c.key);
+    if (called) {
+      const r = await client.call('scans.regions', { project, scanId: Number(called[1]), classIndex: Number(called[2]), ...at, limit: 1 });
+      const g = r.regions[0];
+      const cls = genomeScans.find((s) => s.id === Number(called[1]))?.classes[Number(called[2])];
+      if (g) return { chrom: g.chrom, start: g.start, end: g.end, source: 'scan', scanId: Number(called[1]), ...(cls && { label: cls }) };
+    }
+    const feature = /^(regionSet|dataset):(\d+)$/.exec(c.key);
+    if (feature) {
+      const r = await client.call('genomeView.features', { project, source: { kind: feature[1] as 'regionSet', id: Number(feature[2]) }, ...at, limit: 1 });
+      const f = r.features[0];
+      if (f) return { chrom: f.chrom, start: f.start, end: f.end, source: 'region', ...(f.label && { label: f.label }) };
+    }
+    return { ...at, source: 'manual' };
+  }
+
+  /** "Annotate this" / "Explain this": the called region or feature under a click. */
+  async function actOnClicked(c: ClickedFeature, action: 'annotate' | 'explain') {
     try {
-      const called = /^regions:(\d+):(\d+)$/.exec(c.key);
-      if (called) {
-        const r = await client.call('scans.regions', { project, scanId: Number(called[1]), classIndex: Number(called[2]), ...at, limit: 1 });
-        const g = r.regions[0];
-        const cls = genomeScans.find((s) => s.id === Number(called[1]))?.classes[Number(called[2])];
-        if (g) return setDraft({ chrom: g.chrom, start: g.start, end: g.end, source: 'scan', scanId: Number(called[1]), ...(cls && { label: cls }) });
-      }
-      const feature = /^(regionSet|dataset):(\d+)$/.exec(c.key);
-      if (feature) {
-        const r = await client.call('genomeView.features', { project, source: { kind: feature[1] as 'regionSet', id: Number(feature[2]) }, ...at, limit: 1 });
-        const f = r.features[0];
-        if (f) return setDraft({ chrom: f.chrom, start: f.start, end: f.end, source: 'region', ...(f.label && { label: f.label }) });
-      }
-      setDraft({ ...at, source: 'manual' });
+      const b = await clickedBounds(c);
+      if (!b) return;
+      if (action === 'annotate') setDraft(b);
+      else setInterpreting({ kind: 'ism', region: ismRegion(b) });
     } catch (err) {
       notifyFailure('Could not read the region', toApiError(err));
     }
@@ -384,7 +434,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
             </Text>
           )}
         </Group>
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" wrap="wrap" justify="flex-end">
           <LocusBox project={project} genomeId={genomeId} locus={locus} onGo={go} />
           <Tooltip label="Zoom out">
             <ActionIcon variant="default" size="lg" aria-label="Zoom out" onClick={() => session?.zoomOut()}>
@@ -413,6 +463,21 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           </Tooltip>
           <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
             Scan genome
+          </Button>
+          <Tooltip label="In-silico mutagenesis of the region in view (up to 10 kb): which bases drive the score">
+            <Button
+              variant="default"
+              leftSection={<IconBulb size={16} />}
+              onClick={() => {
+                const r = session?.currentRange();
+                setInterpreting({ kind: 'ism', ...(r && { region: ismRegion({ chrom: r.chr, start: r.start, end: r.end }) }) });
+              }}
+            >
+              Explain region
+            </Button>
+          </Tooltip>
+          <Button variant="default" leftSection={<IconDna2 size={16} />} onClick={() => setInterpreting({ kind: 'variants' })}>
+            Variant effects
           </Button>
           <Tooltip label={panelOpen ? 'Hide the track panel' : 'Show the track panel'}>
             <ActionIcon variant={panelOpen ? 'light' : 'default'} size="lg" aria-label="Track panel" aria-pressed={panelOpen} onClick={() => setPanelOpen((o) => !o)}>
@@ -455,8 +520,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
       {tracks.error && <ErrorAlert error={tracks.error} />}
 
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <Stack gap="sm" style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
-          <Card withBorder padding={0} radius="md" style={{ flex: 1, minHeight: 0, overflow: 'auto', background: 'white' }}>
+        {/* The panels under the view scroll with it rather than squeeze igv below a usable height. */}
+        <Stack gap="sm" style={{ flex: 1, minWidth: 0, minHeight: 0, overflowY: 'auto' }}>
+          <Card withBorder padding={0} radius="md" style={{ flex: 1, minHeight: 360, flexShrink: 0, overflow: 'auto', background: 'white' }}>
             {!session && !startError && (
               <Center h={200}>
                 <Loader aria-label="Starting the genome view" />
@@ -475,9 +541,14 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
               extra={
                 <>
                   {clicked.key && clicked.key !== ANNOTATIONS_KEY && clicked.position !== undefined && (
-                    <Button size="compact-xs" variant="light" mb={4} leftSection={<IconHighlight size={14} />} onClick={() => void annotateClicked(clicked)}>
-                      Annotate this
-                    </Button>
+                    <Group gap={4} mb={4}>
+                      <Button size="compact-xs" variant="light" leftSection={<IconHighlight size={14} />} onClick={() => void actOnClicked(clicked, 'annotate')}>
+                        Annotate this
+                      </Button>
+                      <Button size="compact-xs" variant="light" leftSection={<IconBulb size={14} />} onClick={() => void actOnClicked(clicked, 'explain')}>
+                        Explain this
+                      </Button>
+                    </Group>
                   )}
                   <ScoreDetails project={project} clicked={clicked} scans={genomeScans} />
                 </>
@@ -511,6 +582,41 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
                   onRedo={() => undoRedo('redo')}
                 />
               </div>
+            </Collapse>
+          </Card>
+          <Card withBorder radius="md" padding="sm" component="section" aria-label="Interpretations panel" style={{ flexShrink: 0 }}>
+            <UnstyledButton onClick={() => setInterpretOpen((o) => !o)} aria-expanded={interpretOpen}>
+              <Group gap={6}>
+                {interpretOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                <Title order={3} size="h5">
+                  Interpretations{interpretations.length ? ` (${interpretations.length})` : ''}
+                </Title>
+              </Group>
+            </UnstyledButton>
+            <Collapse expanded={interpretOpen}>
+              <Stack gap="sm" mt={8}>
+                {opened && <InterpretResult key={opened.id} project={project} run={opened} range={range} go={go} onClose={() => setOpenedId(null)} />}
+                <div style={{ maxHeight: 240, overflow: 'auto' }}>
+                  {allInterpretations.error ? (
+                    <ErrorAlert error={allInterpretations.error} />
+                  ) : (
+                    <InterpretList
+                      project={project}
+                      runs={interpretations}
+                      progress={allInterpretations.progress}
+                      openedId={opened?.id ?? null}
+                      onOpen={(r) => {
+                        setOpenedId(r.id);
+                        if (r.region) go(`${r.region.chrom}:${r.region.start + 1}-${r.region.end}`);
+                      }}
+                      onRemoved={(id) => {
+                        if (id === openedId) setOpenedId(null);
+                        allInterpretations.reload();
+                      }}
+                    />
+                  )}
+                </div>
+              </Stack>
             </Collapse>
           </Card>
           <Card withBorder radius="md" padding="sm" component="section" aria-label="Scans" style={{ flexShrink: 0 }}>
@@ -550,6 +656,22 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           onStarted={() => allScans.reload()}
         />
       )}
+      {interpreting && (
+        <InterpretDialog
+          project={project}
+          genomeId={genomeId}
+          kind={interpreting.kind}
+          {...(interpreting.region && { region: interpreting.region })}
+          chromosomes={reference.chromosomes}
+          onClose={() => setInterpreting(null)}
+          onOpen={(id) => {
+            setOpenedId(id);
+            setInterpretOpen(true);
+            const r = interpretations.find((x) => x.id === id)?.region ?? (interpreting.kind === 'ism' ? interpreting.region : undefined);
+            if (r) go(`${r.chrom}:${r.start + 1}-${r.end}`);
+          }}
+        />
+      )}
       {draft && (
         <AnnotationDialog
           project={project}
@@ -580,6 +702,13 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
       )}
     </Stack>
   );
+}
+
+/** A region ISM can take: at most ISM_MAX_BP, around the middle of a longer one. */
+function ismRegion(r: { chrom: string; start: number; end: number }): { chrom: string; start: number; end: number } {
+  if (r.end - r.start <= ISM_MAX_BP) return { chrom: r.chrom, start: r.start, end: r.end };
+  const start = Math.floor((r.start + r.end - ISM_MAX_BP) / 2);
+  return { chrom: r.chrom, start, end: start + ISM_MAX_BP };
 }
 
 const draftOf = (a: Annotation): AnnotationDraft => ({ id: a.id, chrom: a.chrom, start: a.start, end: a.end, label: a.label, note: a.note });

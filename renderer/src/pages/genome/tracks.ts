@@ -5,7 +5,7 @@ import type { TrackLoad, TrackType } from 'igv';
 import type { Annotation } from '../../../../shared/contract/annotations';
 import type { TrackSetting, ViewFeature, ViewTracks } from '../../../../shared/contract/genome-view';
 
-export type TrackGroup = 'Annotations' | 'Scans' | 'Called regions' | 'Region sets' | 'Datasets' | 'Your files';
+export type TrackGroup = 'Annotations' | 'Scans' | 'Called regions' | 'Interpretation' | 'Region sets' | 'Datasets' | 'Your files';
 
 /** A scan's track for one class of interest, as the page learnt it from scans.track / scans.get. */
 export interface ScanTrackSource {
@@ -15,6 +15,15 @@ export interface ScanTrackSource {
   scanName: string;
   fileId: string;
   threshold: number;
+}
+
+/** A finished ISM or variant-effect run's bedGraph (interpret.track), signed around 0. */
+export interface InterpretTrackSource {
+  id: number;
+  kind: 'ism' | 'variants';
+  name: string;
+  fileId: string;
+  bound: number;
 }
 
 export interface TrackDescriptor {
@@ -73,8 +82,37 @@ export interface Readers {
 
 const igvFormat = { bigwig: 'bigwig', bedgraph: 'bedgraph', bed: 'bed', gff3: 'gff3', bam: 'bam', cram: 'cram' } as const;
 
-export function describeTracks(data: ViewTracks, scans: readonly ScanTrackSource[], readers: Readers): TrackDescriptor[] {
+export function describeTracks(data: ViewTracks, scans: readonly ScanTrackSource[], readers: Readers, interpretations: readonly InterpretTrackSource[] = []): TrackDescriptor[] {
   const out: TrackDescriptor[] = [];
+  for (const t of interpretations) {
+    const name = t.kind === 'ism' ? `${t.name} · importance` : `${t.name} · effect`;
+    out.push({
+      key: `interpret:${t.id}`,
+      name,
+      group: 'Interpretation',
+      detail: t.kind === 'ism' ? 'per base: reference minus mean of the alternatives' : 'per variant: alt - ref probability',
+      // Gains in the colour, losses in blue (altColor), as the heatmap.
+      defaultColor: '#B2182B',
+      defaultHeight: 60,
+      build: ({ color, height }) =>
+        ({
+          type: 'wig',
+          format: 'bedgraph',
+          name,
+          url: readers.fileUrl(t.fileId),
+          // igv guesses from the URL, which is /files/<id>: say it.
+          filename: `interpret-${t.id}.bedgraph`,
+          indexed: false,
+          color,
+          altColor: '#2166AC',
+          height,
+          autoscale: false,
+          min: -t.bound,
+          max: t.bound,
+          guidelines: [{ color: '#868e96', y: 0, dotted: true }],
+        }) as unknown as TrackLoad<TrackType>,
+    });
+  }
   scans.forEach((s, i) => {
     const color = colorAt(s.classIndex + i);
     out.push({
