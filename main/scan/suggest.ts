@@ -1,7 +1,7 @@
 // Active learning from a finished scan: rank fixed-size regions of the genome by how unsure the
 // model is there (two classes: 1 - |2p - 1|; several, all scored: 1 - (top - second)) or by how much
-// its forward- and reverse-strand scores disagree. Scores are first averaged over sub-bins of
-// size/16 bp (length-weighted over the bedGraph intervals), the measure is taken per sub-bin, and a
+// its forward- and reverse-strand scores disagree. Scores are first averaged over sub-bins (up to
+// 16 per region) (length-weighted over the bedGraph intervals), the measure is taken per sub-bin, and a
 // region's value is the mean over its covered sub-bins: so a region half 0.0 and half 1.0 is not
 // "uncertain", which it would be if the scores were averaged first.
 
@@ -65,8 +65,10 @@ function binMeans(t: TrackIntervals | undefined, length: number, step: number): 
 
 /** The regions of one chromosome, each with its measures (regions nothing covers are left out). */
 export function measureChrom(c: ChromTracks, o: Pick<RankOptions, 'size' | 'allClasses'>): RankedRegion[] {
-  const step = Math.max(1, Math.floor(o.size / 16));
-  const per = Math.ceil(o.size / step);
+  // Sub-bins tile a region exactly: up to 16 per region, of a size that divides it.
+  let per = 16;
+  while (o.size % per !== 0) per--;
+  const step = o.size / per;
   const classes = c.combined.map((t) => binMeans(t, c.length, step));
   const fwd = c.forward && c.reverse ? binMeans(c.forward, c.length, step) : null;
   const rev = c.forward && c.reverse ? binMeans(c.reverse, c.length, step) : null;
