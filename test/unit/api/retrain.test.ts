@@ -10,6 +10,7 @@ import { projectDb } from '../../../main/api/projects';
 import { datasetItems, getDatasetRow } from '../../../main/store/data-repo';
 import { insertRun, updateRun } from '../../../main/store/run-repo';
 import { waitForRun } from '../../../main/api/training';
+import { runCli } from '../../../main/cli/run';
 import { harness } from './helpers';
 import { writeBpeModel } from './models-helpers';
 import { rejection, writeGenome, writeSites } from './data-helpers';
@@ -96,4 +97,19 @@ test('retrain.start builds a dataset version: parent and changes recorded, test 
   // A version of the version: its parent is v2, numbering goes on.
   const p2 = await h.call('retrain.preview', { project, runId });
   assert.equal(p2.datasetName, 'sites v3');
+
+  // loci retrain: the same through the CLI, followed to the end, with before/after printed.
+  let stdout = '';
+  let stderr = '';
+  const io = { out: (x: string) => void (stdout += x + '\n'), err: (x: string) => void (stderr += x + '\n') };
+  const data = ['--data-dir', join(h.dir, 'cli-data')];
+  assert.equal(await runCli(['retrain', '--project', project, '--run', String(runId), '--check', ...data], { io, env: {} }), 0, stderr);
+  assert.match(stdout, /Would build "sites v3" and fine-tune run \d+'s model on it/);
+  const code = await runCli(['retrain', '--project', project, '--run', 'first run', '--quiet', ...data], { io, env: {} });
+  assert.equal(code, 0, stderr + stdout);
+  assert.match(stdout, /^Dataset version "sites v3" \(id \d+\) of "sites": \d+ annotations used; windows added: train \d+/m);
+  assert.match(stdout, /^Before\/after retraining with annotations \(before: run \d+ "first run"; the same test set\):$/m);
+  assert.match(stdout, /^ +MCC +0\.250 +-?\d\.\d{3} +[+-]\d\.\d{3}$/m);
+  assert.equal(await runCli(['retrain', '--project', project, ...data], { io, env: {} }), 2);
+  assert.match(stderr, /loci retrain needs --run ID\|NAME/);
 });
