@@ -155,6 +155,9 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
         </Alert>
       )}
 
+      {/* A retraining's result first: what the annotations changed on the same test set. */}
+      {run.retrain && run.test && <BeforeAfter run={run} after={run.test} onRescan={canScan ? () => setScanning(true) : undefined} />}
+
       <Card withBorder padding="md" aria-label="Progress" component="section">
         <Stack gap="sm">
           <Group justify="space-between">
@@ -202,8 +205,6 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
           <SettingsCard run={run} />
         </Grid.Col>
       </Grid>
-
-      {run.retrain && run.test && <BeforeAfter run={run} after={run.test} onRescan={canScan ? () => setScanning(true) : undefined} />}
 
       {run.test ? (
         <TestResults run={run} test={run.test} locusHref={locusHref} />
