@@ -19,6 +19,7 @@ const KIND_LABELS: Record<string, { label: string; page: string }> = {
   'genome-index': { label: 'Genome import', page: '#/data' },
   'regions-read': { label: 'Region import', page: '#/data' },
   'dataset-build': { label: 'Dataset build', page: '#/data' },
+  'dataset-version': { label: 'Dataset version from annotations', page: '#/data' },
 };
 
 export function kindLabel(kind: string): string {
