@@ -9,7 +9,7 @@ import type { DatasetSummary, TablePreview } from '../../shared/contract/data';
 import type { JobInfo } from '../../shared/contract/jobs';
 import { exportDataset, exportFileNames, SPLITS } from '../datasets/index';
 import type { BuiltDataset, DatasetWindow, SplitName } from '../datasets/index';
-import type { DatasetBuildHeader, DatasetBuildParams, StoredSummary } from '../datasets/job';
+import type { DatasetBuildHeader, DatasetBuildParams, StoredSummary, StoredVersion } from '../datasets/job';
 import { readLabelledSequences } from '../genome/table';
 import { touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
@@ -36,7 +36,8 @@ type DatasetServices = Pick<Services, Extract<keyof Services, `datasets.${string
 
 function describeDataset(row: DatasetRow): DatasetSummary {
   const s = row.summary as unknown as StoredSummary;
-  return { ...s, id: row.id, name: row.name, genomeId: row.genomeId, provenance: row.provenance, createdAt: row.createdAt };
+  const v = row.provenance.version as StoredVersion | undefined;
+  return { ...s, id: row.id, name: row.name, genomeId: row.genomeId, provenance: row.provenance, createdAt: row.createdAt, ...(v && { version: { parentId: v.parentId, parentName: v.parentName, changes: v.description } }) };
 }
 
 function requireDataset(db: Db, id: number, project: string): DatasetRow {
@@ -112,7 +113,11 @@ function storeDataset(ctx: AppContext, job: JobInfo, result: DataJobResult): Dat
 }
 
 export function createDatasetServices(ctx: AppContext): DatasetServices {
-  registerDataJobs(ctx, { 'dataset-build': (job, result) => storeDataset(ctx, job, result) });
+  registerDataJobs(ctx, {
+    'dataset-build': (job, result) => storeDataset(ctx, job, result),
+    // A version from annotations (retrain.start) is stored the same way.
+    'dataset-version': (job, result) => storeDataset(ctx, job, result),
+  });
   return {
     async 'tables.preview'({ project, path }) {
       projectDb(ctx, project);

@@ -17,6 +17,8 @@ import { createReportServices } from './reports';
 import { createBenchmarkServices } from './benchmarks';
 import { createAnnotationServices } from './annotations';
 import { createInterpretServices } from './interpret';
+import { createRetrainServices } from './retrain';
+import { createSuggestionServices } from './suggest';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -34,6 +36,8 @@ export function createServices(ctx: AppContext): Services {
     ...createBenchmarkServices(ctx),
     ...createAnnotationServices(ctx),
     ...createInterpretServices(ctx),
+    ...createRetrainServices(ctx),
+    ...createSuggestionServices(ctx),
   };
 }
 

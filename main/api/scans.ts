@@ -80,7 +80,7 @@ export function invalid(issues: FieldIssue[]): ApiError {
   return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
 }
 
-function requireScan(db: Db, scanId: number, project: string): ScanRow {
+export function requireScan(db: Db, scanId: number, project: string): ScanRow {
   const row = getScanRow(db, scanId);
   if (!row) throw new ApiError({ code: 'not_found', message: `No scan ${scanId} in ${project}` });
   return row;
@@ -384,7 +384,7 @@ class TrackFilehandle implements GenericFilehandle {
   async close() {}
 }
 
-function requireTrack(db: Db, scan: ScanRow, classIndex: number, strand: TrackStrand, project: string): TrackRow {
+export function requireTrack(db: Db, scan: ScanRow, classIndex: number, strand: TrackStrand, project: string): TrackRow {
   if (!scan.params.classesOfInterest.includes(classIndex)) {
     throw new ApiError({ code: 'not_found', message: `Scan ${scan.id} has no track for class ${classIndex} (it scored ${scan.params.classesOfInterest.map((k) => `${k} = ${scan.params.classes[k]}`).join(', ')})` });
   }
@@ -397,7 +397,7 @@ function requireTrack(db: Db, scan: ScanRow, classIndex: number, strand: TrackSt
 }
 
 /** Every interval of a stored track, chromosome by chromosome in genome order. */
-async function readAll(db: Db, track: TrackRow, chroms: readonly { name: string; length: number }[]): Promise<{ chrom: string; starts: ArrayLike<number>; ends: ArrayLike<number>; scores: ArrayLike<number> }[]> {
+export async function readAll(db: Db, track: TrackRow, chroms: readonly { name: string; length: number }[]): Promise<{ chrom: string; starts: ArrayLike<number>; ends: ArrayLike<number>; scores: ArrayLike<number> }[]> {
   const bw = new BigWig({ filehandle: new TrackFilehandle(db, track) });
   const out = [];
   for (const c of chroms) {

@@ -40,6 +40,7 @@ import {
   runMetrics,
   updateRun,
   type MetricPoint,
+  type RetrainOf,
   type RunRow,
   type RunStateName,
 } from '../store/run-repo';
@@ -539,7 +540,55 @@ function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetai
     mostConfident: placeExamples(db, run.datasetId, (m.mostConfident ?? []) as RunDetail['mostConfident']),
     throughput: m.throughput ?? { tokensPerSecond: lastTps, secondsPerEpoch: null },
     error: run.state === 'failed' ? (m.error ?? job?.error ?? null) : null,
+    ...(run.params.retrainOf && { retrain: { ...run.params.retrainOf, before: (run.params.retrainOf.before ?? null) as TestMetrics | null } }),
   };
+}
+
+// ---------------------------------------------------------------- starting a run
+
+/**
+ * Records a run and starts its job (training.start, and retrain.start with `retrainOf`: the run it
+ * continues, kept in the run's params for the before/after comparison).
+ */
+export async function startRun(ctx: AppContext, input: { project: string; datasetId: number; modelId: number; settings: TrainingSettings; name?: string; retrainOf?: RetrainOf }): Promise<RunSummary> {
+  const { project, datasetId, modelId, settings, name, retrainOf } = input;
+  const real = existingPath(project);
+  const db = projectDb(ctx, real);
+  const c = await check(ctx, real, { datasetId, modelId, settings });
+  const runName = name ?? `${c.model.name} on ${c.dataset.name}`;
+  const folder = join(ctx.dataDir, 'runs', `${slugify(runName)}-${randomUUID().slice(0, 8)}`);
+  const outDir = join(ownModelsDir(ctx), `${slugify(runName)}-${randomUUID().slice(0, 8)}`);
+  const runId = db.transaction(() => {
+    const id = insertRun(db, {
+      kind: KIND,
+      state: 'queued',
+      modelId: c.model.id,
+      datasetId: c.dataset.id,
+      params: { name: runName, settings: c.settings as unknown as Record<string, unknown>, classNames: c.dataset.classes, datasetName: c.dataset.name, modelName: c.model.name, folder, outDir, ...(retrainOf && { retrainOf }) },
+      checkpointPath: folder,
+      createdAt: now(),
+    });
+    touchModified(db, ctx.appVersion);
+    return id;
+  })();
+  try {
+    const [train, dev, test] = readSplits(db, c.dataset.id);
+    const data: RunDataFile = { classNames: c.dataset.classes, train: train!, dev: dev!, test: test! };
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, DATA_FILE), JSON.stringify(data));
+    const params: FinetuneJobParams = { runId, dataPath: join(folder, DATA_FILE), modelDir: c.modelDir, outDir, options: engineOptions(c.settings), backend: c.settings.backend };
+    // modelId in the params: models.remove sees the job as a use of the model.
+    const job = startJob(ctx, real, KIND, { ...params, modelId: c.model.id }, { device: true });
+    updateRun(db, runId, { jobId: job.id });
+    const run = getRunRow(db, runId)!;
+    keeper(ctx).mirror(real, db, run, jobRunner(ctx).get(real, job.id));
+  } catch (err) {
+    deleteRunRow(db, runId);
+    await rm(folder, { recursive: true, force: true });
+    throw err;
+  }
+  ctx.bus.emit('project.changed', { path: real, what: 'runs' });
+  return summary(ctx, real, db, getRunRow(db, runId)!);
 }
 
 // ---------------------------------------------------------------- services
@@ -567,43 +616,7 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
     },
 
     async 'training.start'({ project, datasetId, modelId, settings, name }) {
-      const real = existingPath(project);
-      const db = projectDb(ctx, real);
-      const c = await check(ctx, real, { datasetId, modelId, settings });
-      const runName = name ?? `${c.model.name} on ${c.dataset.name}`;
-      const folder = join(ctx.dataDir, 'runs', `${slugify(runName)}-${randomUUID().slice(0, 8)}`);
-      const outDir = join(ownModelsDir(ctx), `${slugify(runName)}-${randomUUID().slice(0, 8)}`);
-      const runId = db.transaction(() => {
-        const id = insertRun(db, {
-          kind: KIND,
-          state: 'queued',
-          modelId: c.model.id,
-          datasetId: c.dataset.id,
-          params: { name: runName, settings: c.settings as unknown as Record<string, unknown>, classNames: c.dataset.classes, datasetName: c.dataset.name, modelName: c.model.name, folder, outDir },
-          checkpointPath: folder,
-          createdAt: now(),
-        });
-        touchModified(db, ctx.appVersion);
-        return id;
-      })();
-      try {
-        const [train, dev, test] = readSplits(db, c.dataset.id);
-        const data: RunDataFile = { classNames: c.dataset.classes, train: train!, dev: dev!, test: test! };
-        await mkdir(folder, { recursive: true });
-        await writeFile(join(folder, DATA_FILE), JSON.stringify(data));
-        const params: FinetuneJobParams = { runId, dataPath: join(folder, DATA_FILE), modelDir: c.modelDir, outDir, options: engineOptions(c.settings), backend: c.settings.backend };
-        // modelId in the params: models.remove sees the job as a use of the model.
-        const job = startJob(ctx, real, KIND, { ...params, modelId: c.model.id }, { device: true });
-        updateRun(db, runId, { jobId: job.id });
-        const run = getRunRow(db, runId)!;
-        keeper(ctx).mirror(real, db, run, jobRunner(ctx).get(real, job.id));
-      } catch (err) {
-        deleteRunRow(db, runId);
-        await rm(folder, { recursive: true, force: true });
-        throw err;
-      }
-      ctx.bus.emit('project.changed', { path: real, what: 'runs' });
-      return summary(ctx, real, db, getRunRow(db, runId)!);
+      return startRun(ctx, { project, datasetId, modelId, settings, ...(name !== undefined && { name }) });
     },
 
     async 'training.list'({ project }) {

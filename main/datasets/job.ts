@@ -16,14 +16,16 @@ import { InputError } from '../genome/errors';
 import { fractionReporter, indexIntoCache, readProject, recordingFailure, recordOf } from '../genome/job';
 import { readLabelledSequences } from '../genome/table';
 import type { LabelledReadResult } from '../genome/table';
-import { getGenomeRow, getRegionSetRow, regionsOf, type DatasetItemRow, type GenomeRow } from '../store/data-repo';
+import { datasetItems, getDatasetRow, getGenomeRow, getRegionSetRow, regionsOf, type DatasetItemRow, type GenomeRow } from '../store/data-repo';
 import { buildDataset } from './build';
 import { Rng } from './prng';
 import { sequenceStats } from './sequence';
-import { SPLITS } from './spec';
+import { SPLITS, parseBuildParams } from './spec';
 import type { BuildParamsInput, SplitName } from './spec';
 import { summariseSplit } from './summary';
 import type { BuiltDataset, DatasetWindow, RegionSet as BuilderRegionSet, SequenceSource } from './types';
+import { buildVersion } from './version';
+import type { VersionAnnotation, VersionChanges } from './version';
 
 export type Spec = MethodArgs<'datasets.build'>['spec'];
 type RegionsSpec = Extract<Spec, { source: 'regions' }>;
@@ -353,3 +355,101 @@ registerJobKind<DatasetBuildParams>('dataset-build', (job) =>
     return { total: built.ds.windows.length };
   }),
 );
+
+// ---------- versions from annotations ----------
+
+export interface DatasetVersionParams {
+  project: string;
+  name: string;
+  parentId: number;
+  /** Usable annotations (the service left out conflicts and unknown classes, and counted them). */
+  annotations: VersionAnnotation[];
+  includeTest: boolean;
+  /** Counted by the service, kept with the changes. */
+  skipped: { conflicting: number; unknownClasses: Record<string, number> };
+  cacheRoot: string;
+}
+
+/** provenance.version of a dataset made from annotations. */
+export interface StoredVersion {
+  parentId: number;
+  parentName: string;
+  changes: VersionChanges & { conflicting: number; unknownClasses: Record<string, number> };
+  description: string;
+}
+
+/** "12 annotations: +30 train, +4 dev windows; 7 relabelled (train 7); test unchanged; left out: ..." */
+export function describeVersion(c: StoredVersion['changes']): string {
+  const per = (r: Record<SplitName, number>) => SPLITS.filter((s) => r[s] > 0).map((s) => `${s} ${r[s]}`).join(', ') || 'none';
+  const parts = [`${countOf(c.annotationsUsed, 'annotation')} used`, `windows added: ${per(c.added)}`, `relabelled: ${per(c.relabelled)}`];
+  parts.push(c.includeTest ? 'annotations also in test' : 'test set unchanged');
+  const out = Object.entries(c.leftOut);
+  if (out.length) parts.push(`left out: ${reasons(c.leftOut)}`);
+  if (c.conflicting) parts.push(`${countOf(c.conflicting, 'conflicting annotation')} not used`);
+  const unknown = Object.entries(c.unknownClasses);
+  if (unknown.length) parts.push(`not in the dataset's classes: ${unknown.map(([k, v]) => `${k} (${v})`).join(', ')}`);
+  return parts.join('; ');
+}
+
+registerJobKind<DatasetVersionParams>('dataset-version', (job) =>
+  recordingFailure(job, async () => {
+    const p = job.params;
+    const progress = fractionReporter(job);
+    progress(0.01, 'reading the parent dataset');
+    const { parent, genome, items } = readProject(p.project, (db) => {
+      const parent = getDatasetRow(db, p.parentId);
+      if (!parent) throw notFound('dataset', p.parentId, p.project);
+      const genome = parent.genomeId !== null ? getGenomeRow(db, parent.genomeId) : undefined;
+      if (!genome) throw new ApiError({ code: 'conflict', message: `Dataset "${parent.name}" has no genome in the project (it was built from tables, or its genome was removed): annotation windows need one` });
+      return { parent, genome, items: loadWindows(db, parent.id) };
+    });
+    const params = parseBuildParams(parent.provenance.params, `dataset "${parent.name}" build parameters`);
+    const { reader, reindexed } = await openGenomeForBuild(genome, p.cacheRoot, join(job.checkpointDir, 'staging'), job.signal);
+    const source: SequenceSource = { sequences: reader.entries.map((e) => ({ name: e.name, length: e.length })), getSequence: (name, start, end, o) => reader.getSequence(name, start, end, o) };
+    const v = await buildVersion({ params, classes: parent.classes, windows: items, annotations: p.annotations, includeTest: p.includeTest }, source, {
+      signal: job.signal,
+      onProgress: (done, total) => progress(0.1 + (0.8 * done) / Math.max(1, total), `annotation windows: ${done} of ${total}`),
+    });
+    job.signal.throwIfAborted();
+    const added = SPLITS.reduce((a, s) => a + v.changes.added[s], 0);
+    const relabelled = SPLITS.reduce((a, s) => a + v.changes.relabelled[s], 0);
+    if (added + relabelled === 0) {
+      throw new ApiError({ code: 'invalid_input', message: `The annotations change nothing in "${parent.name}": ${describeVersion({ ...v.changes, ...p.skipped })}` });
+    }
+    const changes = { ...v.changes, ...p.skipped };
+    const version: StoredVersion = { parentId: parent.id, parentName: parent.name, changes, description: describeVersion(changes) };
+    const parentSummary = parent.summary as unknown as StoredSummary;
+    const ds: BuiltDataset = { classes: parent.classes, windows: v.windows, summary: { classes: parent.classes, splits: v.splits, total: v.windows.length, split: parentSummary.split, negatives: { strategy: 'none', ratio: 0, margin: 0, wanted: 0, made: 0 }, dropped: {}, moved: {} }, provenance: parent.provenance as unknown as BuiltDataset['provenance'] };
+    const header: DatasetBuildHeader = {
+      genomeId: genome.id,
+      regionSetId: parent.regionSetId,
+      classes: parent.classes,
+      provenance: { ...parent.provenance, version },
+      split: parent.split,
+      summary: { ...parentSummary, total: v.windows.length, splits: v.splits, warnings: balanceWarnings(ds) },
+      ...(reindexed && { reindexed }),
+    };
+    progress(0.95, `${v.windows.length.toLocaleString('en-US')} sequences; saving into the project`);
+    await writeJsonLines(join(job.checkpointDir, RESULT_FILE), header, itemsOf(ds), job.signal);
+    return { total: v.windows.length };
+  }),
+);
+
+/** A stored dataset's items as builder windows (stored order). */
+function loadWindows(db: Parameters<typeof datasetItems>[0], id: number): DatasetWindow[] {
+  const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 };
+  return datasetItems(db, id).map((it) => ({
+    id: `${it.split}-${++count[it.split]}`,
+    split: it.split,
+    label: it.label,
+    labelIndex: it.labelIndex,
+    chrom: it.chrom ?? '',
+    start: it.start ?? 0,
+    end: it.end ?? it.sequence.length,
+    strand: it.strand === '-' ? '-' : '+',
+    origin: it.origin as DatasetWindow['origin'],
+    augmented: it.augmented,
+    sequence: it.sequence,
+    gc: it.gc,
+  }));
+}

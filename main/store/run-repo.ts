@@ -17,6 +17,18 @@ export interface RunParams {
   folder: string;
   /** Where the fine-tuned model is written. */
   outDir: string;
+  /** Started by "Retrain with my annotations" (main/api/retrain.ts). */
+  retrainOf?: RetrainOf;
+}
+
+/** The run a retraining continues, as it was when the retraining started (kept if that run is removed). */
+export interface RetrainOf {
+  parentRunId: number;
+  parentName: string;
+  sameTestSet: boolean;
+  /** The parent's test metrics (shared/contract TestMetrics), the "before" of the comparison. */
+  before: unknown;
+  changes: string;
 }
 
 export interface RunFigures {

@@ -254,6 +254,8 @@ export const DatasetSummary = z.object({
   /** Builder version, seed, parameters, input files with checksums. */
   provenance: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
+  /** A version made from annotations ("Retrain with my annotations"): its parent and what changed. */
+  version: z.object({ parentId: z.number().int(), parentName: z.string(), changes: z.string() }).optional(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 

@@ -14,6 +14,7 @@ import { reportMethods } from './reports';
 import { benchmarkMethods } from './benchmarks';
 import { annotationMethods } from './annotations';
 import { interpretMethods } from './interpret';
+import { retrainMethods } from './retrain';
 
 export const api = {
   ...systemMethods,
@@ -29,6 +30,7 @@ export const api = {
   ...benchmarkMethods,
   ...annotationMethods,
   ...interpretMethods,
+  ...retrainMethods,
 };
 
 export type Api = typeof api;

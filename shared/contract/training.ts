@@ -133,6 +133,18 @@ export const RunDetail = RunSummary.extend({
   mostConfident: z.array(TestExample),
   throughput: z.object({ tokensPerSecond: z.number().nullable(), secondsPerEpoch: z.number().nullable() }),
   error: z.string().nullable(),
+  /** A run started by "Retrain with my annotations": the run it continues and that run's test metrics (before). */
+  retrain: z
+    .object({
+      parentRunId: z.number().int(),
+      parentName: z.string(),
+      /** The test set is the parent's, unchanged (false when annotations were put in test too). */
+      sameTestSet: z.boolean(),
+      before: TestMetrics.nullable(),
+      /** What the dataset version changed, in words. */
+      changes: z.string(),
+    })
+    .optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

@@ -1,18 +1,27 @@
 // End to end, annotating in the Genome view (browser mode): a region selected by Shift-drag on
 // igv's ruler becomes an annotation through the dialog (not the API), is edited, undone and redone
 // with the buttons and Ctrl+Z / Ctrl+Shift+Z, is still there after a reload, and is exported as
-// BED from the panel (the file is checked). No request leaves 127.0.0.1 (appRunner localOnly).
-// Not covered yet: "Retrain with my annotations" and the before/after comparison (not built).
+// BED from the panel (the file is checked); then the "Where to annotate" panel takes the view to the
+// scan's least certain region, and "Retrain with my annotations" on the run's dashboard builds a
+// dataset version and fine-tunes the run's (tiny, wasm) model on it, ending with the before/after
+// card and "Rescan". No request leaves 127.0.0.1 (appRunner localOnly).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { dispatch } from '../../main/api/index';
+import { writeKmerClassifier } from '../integration/scan-fixture';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { appRunner, e2eSkipReason, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
+
+/** A locus as the page writes it ("chr1:1,234-5,678"), 1-based numbers. */
+function parseLocus(text: string): { chrom: string; start: number; end: number } | null {
+  const m = /^([^:]+):([\d,]+)-([\d,]+)/.exec(text.trim());
+  return m ? { chrom: m[1]!, start: Number(m[2]!.replace(/,/g, '')), end: Number(m[3]!.replace(/,/g, '')) } : null;
+}
 
 function randomBases(n: number, seed: number): string {
   let s = seed >>> 0;
@@ -28,6 +37,8 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
   let server: LociServer;
   let browser: Browser;
   let project: string;
+  let runId: number;
+  let genomeId: number;
   const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
 
   before(async () => {
@@ -53,6 +64,17 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
         seed: 3,
       },
     });
+    genomeId = g.id;
+    // A finished run and a scan of it (as test/e2e/scan.test.ts makes them): a 1-layer 3-mer BERT, a small budget, wasm.
+    const ds = (await api('datasets.list', { project }))[0]!;
+    const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(server.tmp, 'ann-clf')), name: 'Tiny 3-mer BERT' });
+    const run = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'Sites run', settings: { mode: 'full', lr: 0.01, batchSize: 16, maxSteps: 40, warmupSteps: 5, evalEvery: 20, backend: 'wasm' } });
+    runId = run.id;
+    const done = await until(() => api('training.get', { project, runId }), (r) => ['done', 'failed', 'cancelled'].includes(r.state), 'the fine-tuning run to finish', 240_000, 500);
+    assert.equal(done.state, 'done', done.error ?? '');
+    const { scanId } = await api('scans.start', { project, runId, strand: 'both', backend: 'wasm' });
+    const scan = await until(() => api('scans.get', { project, scanId }), (x) => ['done', 'failed', 'cancelled'].includes(x.state), 'the scan to finish', 240_000, 500);
+    assert.equal(scan.state, 'done', scan.error ?? '');
   });
 
   after(async () => {
@@ -132,7 +154,8 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
 
       // Export as BED from the panel.
       const out = join(server.tmp, 'exported.bed');
-      await page.getByRole('button', { name: 'Export' }).click();
+      // Scoped: the Scans panel has Export buttons too.
+      await page.getByRole('region', { name: 'Annotations panel' }).getByRole('button', { name: 'Export' }).click();
       const exp = page.getByRole('dialog', { name: 'Export annotations' });
       await exp.getByRole('textbox', { name: 'Save as' }).fill(out);
       await exp.getByRole('button', { name: 'Export' }).click();
@@ -142,6 +165,55 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
       const [chrom, start, end, name, , , , , rgb] = lines[1]!.split('\t');
       assert.deepEqual([chrom, Number(start), Number(end), name], ['chr1', made!.start, made!.end, 'motif']);
       assert.match(rgb!, /^\d+,\d+,\d+$/);
+
+      // "Where to annotate": the scan's least certain region, one click away.
+      await page.getByRole('button', { name: 'Where to annotate' }).click();
+      const suggestions = page.getByRole('table', { name: 'Suggested regions' });
+      await suggestions.waitFor({ timeout: 30_000 });
+      const firstLink = suggestions.getByRole('button', { name: /^Show chr1:/ }).first();
+      const target = parseLocus(((await firstLink.getAttribute('aria-label')) ?? '').replace(/^Show /, ''));
+      assert.ok(target, 'a suggested region');
+      await firstLink.click();
+      const locusBox = page.getByRole('combobox', { name: 'Locus' });
+      const near = (v: string) => {
+        const at = parseLocus(v);
+        return at !== null && at.chrom === target.chrom && Math.abs(at.start - target.start) <= 2 && Math.abs(at.end - target.end) <= 2;
+      };
+      await until(() => locusBox.inputValue(), near, 'the view at the suggested region', 30_000);
+      await app.screenshot('annotations-suggestions');
+
+      // More corrections through the API (the UI path is covered above): background stretches far from the sites.
+      for (let k = 0; k < 6; k++) await api('annotations.add', { project, genomeId, chrom: 'chr1', start: 2_100 + k * 3_000, end: 2_400 + k * 3_000, label: 'background' });
+
+      // "Retrain with my annotations" on the run's dashboard.
+      await page.evaluate((id) => (window.location.hash = `#/train/run/${id}`), runId);
+      await page.getByRole('button', { name: 'Retrain with my annotations' }).click();
+      const retrain = page.getByRole('dialog', { name: 'Retrain with my annotations' });
+      await retrain.getByTestId('retrain-counts').getByText('7 usable').waitFor({ timeout: 30_000 });
+      await app.screenshot('annotations-retrain-dialog');
+      await retrain.getByRole('button', { name: 'Build and retrain' }).click();
+      await until(() => page.evaluate(() => window.location.hash), (h) => /^#\/train\/run\/\d+$/.test(h) && h !== `#/train/run/${runId}`, 'the new run opened', 60_000);
+      const card = page.getByTestId('before-after');
+      await card.waitFor({ timeout: 240_000 });
+      const versions = (await api('datasets.list', { project })).filter((d) => d.version);
+      assert.equal(versions.length, 1);
+      assert.equal(versions[0]!.name, 'Sites v2');
+      assert.match(versions[0]!.version!.changes, /test set unchanged/);
+      const parent = await api('training.get', { project, runId });
+      const newRunId = Number((await page.evaluate(() => window.location.hash)).split('/').pop());
+      const child = await api('training.get', { project, runId: newRunId });
+      assert.equal(child.state, 'done');
+      assert.equal(child.retrain?.parentRunId, runId);
+      assert.equal(child.retrain?.sameTestSet, true);
+      // The card shows both runs' test MCC on the same test set.
+      const mccRow = card.getByRole('row', { name: /^MCC/ });
+      const cells = await mccRow.getByRole('cell').allTextContents();
+      assert.deepEqual(cells.slice(0, 3), ['MCC', parent.test!.mcc.toFixed(3), child.test!.mcc.toFixed(3)]);
+      await card.getByText('Both on the same test set.').waitFor();
+      await card.scrollIntoViewIfNeeded();
+      await app.screenshot('annotations-before-after');
+      await card.getByRole('button', { name: 'Rescan' }).click();
+      await page.getByRole('dialog', { name: 'Scan genome' }).waitFor();
     });
   });
 });

@@ -113,6 +113,7 @@ export function summaryText(d: DatasetSummary): string {
     keyValues([
       ['Dataset', `${d.name} (id ${d.id})`],
       ['Source', d.source],
+      ...(d.version ? ([['Version of', `"${d.version.parentName}" (id ${d.version.parentId}): ${d.version.changes}`]] as [string, string][]) : []),
       ['Classes', d.classes.join(', ')],
       ['Sequences', String(d.total)],
       ['Split', d.split],
@@ -177,8 +178,8 @@ export const datasetList = defineCommand({
     if (!all.length) return run.io.out('No datasets. Build one with: loci dataset build --project FILE --name NAME ...');
     run.io.out(
       table(
-        ['ID', 'NAME', 'SOURCE', 'TRAIN', 'DEV', 'TEST', 'CLASSES'],
-        all.map((d) => [String(d.id), d.name, d.source, String(d.splits.train.sequences), String(d.splits.dev.sequences), String(d.splits.test.sequences), d.classes.join(', ')]),
+        ['ID', 'NAME', 'SOURCE', 'VERSION OF', 'TRAIN', 'DEV', 'TEST', 'CLASSES'],
+        all.map((d) => [String(d.id), d.name, d.source, d.version ? `${d.version.parentId} (${d.version.parentName})` : '', String(d.splits.train.sequences), String(d.splits.dev.sequences), String(d.splits.test.sequences), d.classes.join(', ')]),
       ),
     );
   },

@@ -182,8 +182,22 @@ export function describeRunEnd(run: RunDetail): string {
     }
   } else if (run.state === 'done') lines.push('No test split: no test metrics.');
   else if (run.state === 'cancelled') lines.push('Cancelled before its test: no test metrics.');
+  if (run.retrain && t) lines.push('', ...beforeAfter(run.retrain, t));
   if (run.outputModelId) lines.push('', `Saved model: id ${run.outputModelId} ("${run.name}")`);
   return lines.join('\n');
+}
+
+/** A retraining's test metrics next to the run it continued. */
+function beforeAfter(r: NonNullable<RunDetail['retrain']>, after: NonNullable<RunDetail['test']>): string[] {
+  const b = r.before;
+  const row = (label: string, x: number | null | undefined, y: number | null | undefined): string[] => [label, fmt(x), fmt(y), x === null || x === undefined || y === null || y === undefined ? '' : `${y - x >= 0 ? '+' : ''}${(y - x).toFixed(3)}`];
+  return [
+    `Before/after retraining with annotations (before: run ${r.parentRunId} "${r.parentName}"; ${r.sameTestSet ? 'the same test set' : 'NOT the same test set: annotations were put in test too'}):`,
+    ...table(['', 'BEFORE', 'AFTER', 'CHANGE'], [row('MCC', b?.mcc, after.mcc), row('F1 (macro)', b?.f1Macro, after.f1Macro), row('Accuracy', b?.accuracy, after.accuracy), row('AUROC', b?.auroc, after.auroc)])
+      .split('\n')
+      .map((l) => '  ' + l),
+    `  Dataset changes: ${r.changes}`,
+  ];
 }
 
 /** The wizard's estimate step, for the terminal: the total with its likely range, each phase, memory, how it was measured. */

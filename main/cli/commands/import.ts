@@ -13,7 +13,7 @@ export function requireProject(run: CliRun, command: string): string {
   return resolve(p);
 }
 
-const DATA_JOBS: Record<string, string> = { 'genome-index': 'importing the genome', 'regions-read': 'importing the regions', 'dataset-build': 'building the dataset' };
+const DATA_JOBS: Record<string, string> = { 'genome-index': 'importing the genome', 'regions-read': 'importing the regions', 'dataset-build': 'building the dataset', 'dataset-version': 'building the dataset version' };
 
 /**
  * Progress of the services' long work as one stderr line per second or so (none with --json). An

@@ -15,6 +15,7 @@ import { runCommands } from './runs';
 import { scanCommands } from './scan';
 import { annotationCommands } from './annotations';
 import { interpretCommands } from './interpret';
+import { retrain, suggest } from './retrain';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -45,6 +46,8 @@ export const commands: readonly CliCommand[] = [
   reportList,
   reportRemove,
   ...annotationCommands,
+  retrain,
+  suggest,
   ...interpretCommands,
   ...jobCommands,
   apiList,

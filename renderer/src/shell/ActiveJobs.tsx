@@ -21,6 +21,7 @@ const KIND_LABELS: Record<string, { label: string; page: string }> = {
   'dataset-build': { label: 'Dataset build', page: '#/data' },
   ism: { label: 'ISM (explain region)', page: '#/genome' },
   variants: { label: 'Variant effects', page: '#/genome' },
+  'dataset-version': { label: 'Dataset version from annotations', page: '#/data' },
 };
 
 export function kindLabel(kind: string): string {

@@ -22,6 +22,7 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
     ['Classes', summary.classes.join(', ')],
     ['Split', summary.split],
   ];
+  if (summary.version) facts.unshift(['Version of', `${summary.version.parentName} (id ${summary.version.parentId}): ${summary.version.changes}`]);
   if (n && n.strategy !== 'none') {
     const ks = n.ksDistance !== undefined ? ` · GC difference (KS) ${n.ksDistance.toFixed(3)}` : '';
     facts.push(['Negatives', `${n.strategy}, ${n.made.toLocaleString()} of ${n.wanted.toLocaleString()} made (ratio ${n.ratio}, margin ${n.margin} bp)${ks}`]);

@@ -46,6 +46,13 @@ export function DatasetsTable({ datasets, genomes, onView, onExport, onRemove }:
                   <Text fw={500} size="sm">
                     {d.name}
                   </Text>
+                  {d.version && (
+                    <Tooltip label={d.version.changes} multiline maw={420}>
+                      <Text size="xs" c="dimmed" tabIndex={0} data-testid="dataset-version">
+                        version of {d.version.parentName} (id {d.version.parentId}) · with annotations
+                      </Text>
+                    </Tooltip>
+                  )}
                   {d.warnings.length > 0 && (
                     <Tooltip label={d.warnings.join('\n')} multiline maw={420} style={{ whiteSpace: 'pre-line' }}>
                       <Badge size="xs" color="yellow" variant="light" tt="none" tabIndex={0}>

@@ -28,6 +28,7 @@ import { useScans } from './scans/use-scans';
 import type { Annotation } from '../../../../shared/contract/annotations';
 import { AnnotationDialog, type AnnotationDraft } from './annotations/AnnotationDialog';
 import { AnnotationsPanel } from './annotations/AnnotationsPanel';
+import { SuggestionsPanel } from './suggest/SuggestionsPanel';
 import { ANNOTATIONS_KEY, annotationsDescriptor } from './annotations/track';
 import type { InterpretKind } from '../../../../shared/contract/interpret';
 import { ISM_MAX_BP } from '../../../../shared/contract/interpret';
@@ -116,6 +117,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   const [trackErrors, setTrackErrors] = useState<Record<string, string>>({});
   const [scanning, setScanning] = useState(false);
   const [scansOpen, setScansOpen] = useState(true);
+  const [suggestOpen, setSuggestOpen] = useState(false);
   const allScans = useScans(project);
   const genomeScans: ScanInfo[] = useMemo(() => (allScans.data ?? []).filter((s) => s.genomeId === genomeId), [allScans.data, genomeId]);
   const [scans, setScans] = useState<ScanTrackSource[]>([]);
@@ -619,6 +621,23 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
               </Stack>
             </Collapse>
           </Card>
+          {genomeScans.some((s) => s.state === 'done') && (
+            <Card withBorder radius="md" padding="sm" component="section" aria-label="Where to annotate" style={{ flexShrink: 0 }}>
+              <UnstyledButton onClick={() => setSuggestOpen((o) => !o)} aria-expanded={suggestOpen}>
+                <Group gap={6}>
+                  {suggestOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                  <Title order={3} size="h5">
+                    Where to annotate
+                  </Title>
+                </Group>
+              </UnstyledButton>
+              <Collapse expanded={suggestOpen}>
+                <div style={{ maxHeight: 280, overflow: 'auto', marginTop: 8 }}>
+                  {suggestOpen && <SuggestionsPanel project={project} scans={genomeScans} onJump={(r) => go(`${r.chrom}:${r.start + 1}-${r.end}`)} />}
+                </div>
+              </Collapse>
+            </Card>
+          )}
           <Card withBorder radius="md" padding="sm" component="section" aria-label="Scans" style={{ flexShrink: 0 }}>
             <Group justify="space-between">
               <UnstyledButton onClick={() => setScansOpen((o) => !o)} aria-expanded={scansOpen}>

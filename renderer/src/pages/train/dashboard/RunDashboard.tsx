@@ -2,7 +2,7 @@
 // end the test results and the saved model. Pause, resume and cancel act on the job; the page only
 // listens to events, so it never waits on the training itself.
 import { Alert, Anchor, Badge, Button, Card, Center, Grid, Group, Loader, Modal, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconScan } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowLeft, IconPencilPlus, IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconScan } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { RunDetail } from '../../../../../shared/contract/training';
@@ -19,6 +19,7 @@ import { ScanDialog } from '../../genome/scans/ScanDialog';
 import { Checkpoints } from './Checkpoints';
 import { Curves } from './Curves';
 import { NotLearningAlert } from './NotLearningAlert';
+import { BeforeAfter, RetrainDialog } from './Retrain';
 import { TestResults } from './TestResults';
 import { useLiveRun } from './use-live-run';
 import { settingsRows } from '../../../../../shared/run-settings';
@@ -34,6 +35,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [scanning, setScanning] = useState(false);
+  const [retraining, setRetraining] = useState(false);
   // The genome the run's dataset was cut from: where "Scan genome" and the loci links go.
   const datasets = useQuery('datasets.list', { project });
 
@@ -105,6 +107,11 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
           </div>
           <Group gap="xs" wrap="nowrap">
             {canScan && (
+              <Button variant="default" leftSection={<IconPencilPlus size={16} />} onClick={() => setRetraining(true)}>
+                Retrain with my annotations
+              </Button>
+            )}
+            {canScan && (
               <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
                 Scan genome
               </Button>
@@ -147,6 +154,9 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
           The run stopped at a checkpoint and frees the machine. Resume continues from there with the same data order.
         </Alert>
       )}
+
+      {/* A retraining's result first: what the annotations changed on the same test set. */}
+      {run.retrain && run.test && <BeforeAfter run={run} after={run.test} onRescan={canScan ? () => setScanning(true) : undefined} />}
 
       <Card withBorder padding="md" aria-label="Progress" component="section">
         <Stack gap="sm">
@@ -219,6 +229,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: numbe
         </Text>
       )}
 
+      {retraining && <RetrainDialog project={project} run={run} onClose={() => setRetraining(false)} />}
       {scanning && genomeId !== null && <ScanDialog project={project} runId={run.id} genomeId={genomeId} onClose={() => setScanning(false)} />}
       <Modal opened={confirmCancel} onClose={() => setConfirmCancel(false)} title="Cancel this run?">
         <Stack>

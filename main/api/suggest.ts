@@ -1,0 +1,45 @@
+// suggestions.list: where to annotate next, from a finished scan (ranking in main/scan/suggest.ts).
+// Reads the scan's stored bigWig tracks through scans.ts's readers, one chromosome at a time.
+import { ApiError } from '../../shared/contract/errors';
+import { TopRegions, measureChrom, type TrackIntervals } from '../scan/suggest';
+import { genomeSequences } from '../store/data-repo';
+import { scanTrack } from '../store/scan-repo';
+import type { AppContext } from './context';
+import type { Services } from './dispatch';
+import { existingPath, projectDb } from './projects';
+import { readAll, requireScan, requireTrack } from './scans';
+
+type SuggestionServices = Pick<Services, Extract<keyof Services, `suggestions.${string}`>>;
+
+type ByChrom = Map<string, TrackIntervals>;
+const byChrom = (rows: Awaited<ReturnType<typeof readAll>>): ByChrom => new Map(rows.map((r) => [r.chrom, r]));
+
+export function createSuggestionServices(ctx: AppContext): SuggestionServices {
+  return {
+    async 'suggestions.list'({ project, scanId, by, top, size }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      const scan = requireScan(db, scanId, real);
+      if (scan.state !== 'done') throw new ApiError({ code: 'conflict', message: `Scan ${scanId} is ${scan.state}: suggestions come from a finished scan` });
+      const chroms = genomeSequences(db, scan.params.genomeId);
+      const interest = scan.params.classesOfInterest;
+      const main = interest[0]!;
+      const regionSize = size ?? scan.params.settings.window;
+      if (by === 'strands' && scan.params.settings.strand !== 'both') {
+        throw new ApiError({ code: 'invalid_input', message: `Scan ${scanId} scored the ${scan.params.settings.strand} strand only: strand disagreement needs a scan of both strands`, issues: [{ path: 'by', message: 'needs a scan of both strands' }] });
+      }
+      const combined = await Promise.all(interest.map(async (k) => byChrom(await readAll(db, requireTrack(db, scan, k, 'combined', real), chroms))));
+      const fwdRow = scan.params.settings.strand === 'both' ? scanTrack(db, scan.id, main, 'forward') : undefined;
+      const revRow = scan.params.settings.strand === 'both' ? scanTrack(db, scan.id, main, 'reverse') : undefined;
+      const fwd = fwdRow ? byChrom(await readAll(db, fwdRow, chroms)) : undefined;
+      const rev = revRow ? byChrom(await readAll(db, revRow, chroms)) : undefined;
+      const allClasses = interest.length === scan.params.classes.length;
+      const best = new TopRegions(top);
+      for (const c of chroms) {
+        if (!combined.some((m) => m.has(c.name))) continue;
+        best.add(measureChrom({ chrom: c.name, length: c.length, combined: combined.map((m) => m.get(c.name)), forward: fwd?.get(c.name), reverse: rev?.get(c.name) }, { size: regionSize, allClasses }), by);
+      }
+      return { scanId, classIndex: main, className: scan.params.classes[main] ?? String(main), size: regionSize, by, regions: best.result(), considered: best.considered };
+    },
+  };
+}
