@@ -50,6 +50,7 @@ import {
   type TrackRow,
 } from '../store/scan-repo';
 import { mergeIntervals, totalBases, type ScanInterval } from '../scan/plan';
+import { bigWigPieces, type BigWigPiece } from '../scan/read';
 import { AGGREGATION, RegionCaller, type CalledRegion } from '../scan/scores';
 import type { ScanJobParams, ScanResultFile } from '../scan/job';
 import type { AppContext } from './context';
@@ -396,15 +397,24 @@ export function requireTrack(db: Db, scan: ScanRow, classIndex: number, strand: 
   return t;
 }
 
-/** Every interval of a stored track, chromosome by chromosome in genome order. */
-export async function readAll(db: Db, track: TrackRow, chroms: readonly { name: string; length: number }[]): Promise<{ chrom: string; starts: ArrayLike<number>; ends: ArrayLike<number>; scores: ArrayLike<number> }[]> {
-  const bw = new BigWig({ filehandle: new TrackFilehandle(db, track) });
-  const out = [];
-  for (const c of chroms) {
-    const f = (await bw.getFeaturesAsArrays(c.name, 0, c.length)) as { starts: Int32Array; ends: Int32Array; scores: Float32Array };
-    if (f.starts.length) out.push({ chrom: c.name, starts: f.starts, ends: f.ends, scores: f.scores });
+/** Every interval of a stored track in genome order, in pieces (bounded memory whatever the genome size). */
+function readAll(db: Db, track: TrackRow, chroms: readonly { name: string; length: number }[]): AsyncGenerator<BigWigPiece> {
+  return bigWigPieces(new BigWig({ filehandle: new TrackFilehandle(db, track) }), chroms);
+}
+
+/** One chromosome of a stored track as whole arrays (for measures that need the chromosome at once); undefined where it has no interval. */
+export async function readChrom(db: Db, track: TrackRow, chrom: { name: string; length: number }): Promise<BigWigPiece | undefined> {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const scores: number[] = [];
+  for await (const p of readAll(db, track, [chrom])) {
+    for (let i = 0; i < p.starts.length; i++) {
+      starts.push(p.starts[i]!);
+      ends.push(p.ends[i]!);
+      scores.push(p.scores[i]!);
+    }
   }
-  return out;
+  return starts.length ? { chrom: chrom.name, starts: Int32Array.from(starts), ends: Int32Array.from(ends), scores: Float32Array.from(scores) } : undefined;
 }
 
 /** Called regions per (track, threshold, min length): small, and asked for again on every navigation click. */
@@ -417,11 +427,16 @@ async function calledRegions(db: Db, project: string, scan: ScanRow, classIndex:
   const hit = regionCache.get(key);
   if (hit) return hit;
   const regions: CalledRegion[] = [];
-  for (const c of await readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
-    const caller = new RegionCaller(c.chrom, threshold, scan.params.settings.minRegionLength, (r) => regions.push(r));
+  let caller = null as RegionCaller | null;
+  for await (const c of readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
+    // One caller per chromosome: a region runs on across the pieces a chromosome is read in.
+    if (caller?.chrom !== c.chrom) {
+      caller?.finish();
+      caller = new RegionCaller(c.chrom, threshold, scan.params.settings.minRegionLength, (r) => regions.push(r));
+    }
     for (let i = 0; i < c.starts.length; i++) caller.add(c.starts[i]!, c.ends[i]!, c.scores[i]!);
-    caller.finish();
   }
+  caller?.finish();
   if (regionCache.size >= REGION_CACHE_MAX) regionCache.delete(regionCache.keys().next().value!);
   regionCache.set(key, regions);
   return regions;
@@ -449,7 +464,7 @@ export async function scanClassSummary(ctx: AppContext, project: string, scanId:
   const threshold = thresholdOf(scan, classIndex).threshold;
   const bases = new Array<number>(bins).fill(0);
   let basesAbove = 0;
-  for (const c of await readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
+  for await (const c of readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
     for (let i = 0; i < c.starts.length; i++) {
       const score = c.scores[i]!;
       const n = c.ends[i]! - c.starts[i]!;
@@ -681,10 +696,15 @@ export function createScanServices(ctx: AppContext): ScanServices {
         writeFileAtomic(out, readTrackBytes(db, track, 0, track.sizeBytes));
       } else if (format === 'bedgraph') {
         const track = requireTrack(db, scan, classIndex, strand, real);
-        const all = await readAll(db, track, genomeSequences(db, scan.params.genomeId));
-        await writeLinesAtomic(out, (function* () {
+        const chroms = genomeSequences(db, scan.params.genomeId);
+        await writeLinesAtomic(out, (async function* () {
           yield `track type=bedGraph name="${track.name.replace(/"/g, "'")}"`;
-          for (const c of all) for (let i = 0; i < c.starts.length; i++) yield `${c.chrom}\t${c.starts[i]}\t${c.ends[i]}\t${Math.fround(c.scores[i]!)}`;
+          // One string per piece read (lines joined): the writer awaits once per piece, not per line.
+          for await (const c of readAll(db, track, chroms)) {
+            const lines: string[] = new Array(c.starts.length);
+            for (let i = 0; i < c.starts.length; i++) lines[i] = `${c.chrom}\t${c.starts[i]}\t${c.ends[i]}\t${Math.fround(c.scores[i]!)}`;
+            yield lines.join('\n');
+          }
         })());
       } else {
         const t = threshold ?? thresholdOf(scan, classIndex).threshold;

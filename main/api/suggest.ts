@@ -1,18 +1,16 @@
 // suggestions.list: where to annotate next, from a finished scan (ranking in main/scan/suggest.ts).
-// Reads the scan's stored bigWig tracks through scans.ts's readers, one chromosome at a time.
+// Reads the scan's stored bigWig tracks through scans.ts's readers, one chromosome at a time (memory: one chromosome's tracks).
 import { ApiError } from '../../shared/contract/errors';
-import { TopRegions, measureChrom, type TrackIntervals } from '../scan/suggest';
+import { TopRegions, measureChrom } from '../scan/suggest';
 import { genomeSequences } from '../store/data-repo';
 import { scanTrack } from '../store/scan-repo';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { existingPath, projectDb } from './projects';
-import { readAll, requireScan, requireTrack } from './scans';
+import { readChrom, requireScan, requireTrack } from './scans';
 
 type SuggestionServices = Pick<Services, Extract<keyof Services, `suggestions.${string}`>>;
 
-type ByChrom = Map<string, TrackIntervals>;
-const byChrom = (rows: Awaited<ReturnType<typeof readAll>>): ByChrom => new Map(rows.map((r) => [r.chrom, r]));
 
 export function createSuggestionServices(ctx: AppContext): SuggestionServices {
   return {
@@ -28,16 +26,17 @@ export function createSuggestionServices(ctx: AppContext): SuggestionServices {
       if (by === 'strands' && scan.params.settings.strand !== 'both') {
         throw new ApiError({ code: 'invalid_input', message: `Scan ${scanId} scored the ${scan.params.settings.strand} strand only: strand disagreement needs a scan of both strands`, issues: [{ path: 'by', message: 'needs a scan of both strands' }] });
       }
-      const combined = await Promise.all(interest.map(async (k) => byChrom(await readAll(db, requireTrack(db, scan, k, 'combined', real), chroms))));
+      const combinedRows = interest.map((k) => requireTrack(db, scan, k, 'combined', real));
       const fwdRow = scan.params.settings.strand === 'both' ? scanTrack(db, scan.id, main, 'forward') : undefined;
       const revRow = scan.params.settings.strand === 'both' ? scanTrack(db, scan.id, main, 'reverse') : undefined;
-      const fwd = fwdRow ? byChrom(await readAll(db, fwdRow, chroms)) : undefined;
-      const rev = revRow ? byChrom(await readAll(db, revRow, chroms)) : undefined;
       const allClasses = interest.length === scan.params.classes.length;
       const best = new TopRegions(top);
       for (const c of chroms) {
-        if (!combined.some((m) => m.has(c.name))) continue;
-        best.add(measureChrom({ chrom: c.name, length: c.length, combined: combined.map((m) => m.get(c.name)), forward: fwd?.get(c.name), reverse: rev?.get(c.name) }, { size: regionSize, allClasses }), by);
+        const combined = await Promise.all(combinedRows.map((t) => readChrom(db, t, c)));
+        if (!combined.some(Boolean)) continue;
+        const forward = fwdRow ? await readChrom(db, fwdRow, c) : undefined;
+        const reverse = revRow ? await readChrom(db, revRow, c) : undefined;
+        best.add(measureChrom({ chrom: c.name, length: c.length, combined, forward, reverse }, { size: regionSize, allClasses }), by);
       }
       return { scanId, classIndex: main, className: scan.params.classes[main] ?? String(main), size: regionSize, by, regions: best.result(), considered: best.considered };
     },

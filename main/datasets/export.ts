@@ -26,8 +26,8 @@ export interface ExportResult {
   bedSkipped: number;
 }
 
-/** Streams lines to `path` atomically (temp file + rename). */
-export async function writeLinesAtomic(path: string, lines: Iterable<string>, signal?: AbortSignal): Promise<void> {
+/** Streams lines to `path` atomically (temp file + rename); an async source (e.g. a track read by pieces) is awaited line by line. */
+export async function writeLinesAtomic(path: string, lines: Iterable<string> | AsyncIterable<string>, signal?: AbortSignal): Promise<void> {
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -36,14 +36,17 @@ export async function writeLinesAtomic(path: string, lines: Iterable<string>, si
   await once(out, 'open');
   try {
     let buffer = '';
-    for (const line of lines) {
+    const add = async (line: string) => {
       buffer += line + '\n';
       if (buffer.length >= 1 << 20) {
         signal?.throwIfAborted();
         if (!out.write(buffer)) await once(out, 'drain');
         buffer = '';
       }
-    }
+    };
+    // A sync source stays a plain loop: for-await would add a microtask per line.
+    if (Symbol.asyncIterator in lines) for await (const line of lines) await add(line);
+    else for (const line of lines) await add(line);
     out.end(buffer);
     await once(out, 'finish');
     await rename(tmp, target);

@@ -8,11 +8,13 @@
 // files' sizes, so a paused, cancelled or killed scan resumes from its last finished chunk (the
 // records files are cut back to those sizes) and produces the same bytes. When every chunk is
 // done each records file becomes a bigWig (main/genome/bigwig.ts) and result.json lists them.
+// runScan holds that streaming path apart from the model, so that a test can run it over a 100 Mb
+// chromosome with a stand-in scorer and measure its memory (test/integration/scan-memory.test.ts).
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendPreference } from '../../shared/contract/system';
 import { reverseComplement } from '../datasets/sequence';
-import type { BigWigChrom } from '../genome/bigwig';
+import { writeBigWig, type BigWigChrom } from '../genome/bigwig';
 import { registerLazyJobKind, throwIfStopped, type JobContext, type JobHandler } from '../jobs/registry';
 import { writeFileAtomic } from '../node/atomic';
 import { planChunks, totalBases, windowsOverlapping, type ScanInterval } from './plan';
@@ -170,141 +172,165 @@ function strandSequences(forward: readonly string[], strand: ScanJobParams['stra
   return strand === 'reverse' ? rc : [...forward, ...rc];
 }
 
+/** What scores windows: the model's Scorer in a job, a stand-in in the memory tests. */
+export interface WindowScorer {
+  /** Row-major [sequences.length, numLabels] class probabilities. */
+  score(sequences: readonly string[], signal?: AbortSignal): Promise<Float64Array>;
+  readonly stats: { truncated: number };
+}
+
+/** Where a scan reads its bases (main/genome/fasta/reader.ts's FastaReader). */
+export interface SequenceSource {
+  getSequence(name: string, start: number, end: number, opts?: { signal?: AbortSignal }): Promise<string>;
+}
+
+/**
+ * Steps 1-3 of a scan (thresholds, chunks, bigWigs) with a given scorer and sequence source. Memory
+ * is bounded by one chunk: each chunk reads only the bases its windows span, its per-base scores
+ * go to the records files at once, and the bigWigs are written from those files in 1 MB blocks.
+ */
+export async function runScan(ctx: JobContext<ScanJobParams>, scorer: WindowScorer, reader: SequenceSource, backend: string): Promise<ScanResultFile> {
+  const p = ctx.params;
+  const started = performance.now();
+  const intervals = JSON.parse(readFileSync(p.intervalsPath, 'utf8')) as ScanInterval[];
+  const chunks = planChunks(intervals, p.chunkBp);
+  const bpTotal = totalBases(intervals);
+  const strands = trackStrands(p.strand);
+  const files = p.classes.flatMap((k) => strands.map((s) => ({ k, s, name: recordsName(k, s) })));
+
+  let state: ScanState = readState(ctx.checkpointDir) ?? { nextChunk: 0, sizes: {}, bpDone: 0, seconds: 0, windows: 0, truncatedWindows: 0, thresholds: null };
+  if (state.nextChunk > 0) ctx.log(`resuming after chunk ${state.nextChunk} of ${chunks.length} (${state.bpDone} of ${bpTotal} bp done)`);
+  const saveState = (s: ScanState) => writeFileAtomic(join(ctx.checkpointDir, STATE_FILE), JSON.stringify(s));
+  const secondsBefore = state.seconds;
+  const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
+
+  // 1. The default thresholds, from the run's dev set scored the way the genome will be.
+  if (!state.thresholds) {
+    const thresholds: ScanResultFile['thresholds'] = [];
+    const dev = p.devPath ? (JSON.parse(readFileSync(p.devPath, 'utf8')) as [string, number][]) : [];
+    if (dev.length) {
+      ctx.report({ fraction: 0, message: `Choosing thresholds on ${dev.length} dev examples` });
+      const seqs = dev.map(([s]) => s.toUpperCase());
+      const probs = await scorer.score(strandSequences(seqs, p.strand), ctx.signal);
+      for (const k of p.classes) {
+        const { combined } = windowScores(probs, seqs.length, p.numLabels, k, p.strand, p.combine);
+        const best = bestMccThreshold(combined, dev.map(([, y]) => y === k));
+        thresholds.push(best ? { classIndex: k, threshold: best.threshold, source: 'dev-mcc', devMcc: best.mcc } : { classIndex: k, threshold: 0.5, source: 'default-0.5', devMcc: null });
+        ctx.log(best ? `class ${k}: threshold ${best.threshold.toFixed(4)} (dev MCC ${best.mcc.toFixed(3)} on ${dev.length} examples)` : `class ${k}: the dev set has one class only; threshold 0.5`);
+      }
+    } else {
+      for (const k of p.classes) thresholds.push({ classIndex: k, threshold: 0.5, source: 'default-0.5', devMcc: null });
+    }
+    state = { ...state, thresholds, seconds: elapsed() };
+    saveState(state);
+  }
+
+  // 2. The chunks, each appended to the records files, then the state.
+  const fds = new Map<string, number>();
+  try {
+    for (const f of files) {
+      const path = join(ctx.checkpointDir, f.name);
+      const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+      // Back to the last finished chunk: what a stopped or killed attempt wrote after it goes.
+      ftruncateSync(fd, state.sizes[f.name] ?? 0);
+      fds.set(f.name, fd);
+    }
+    const positions = new Map(files.map((f) => [f.name, state.sizes[f.name] ?? 0]));
+    let windowsSeen = state.windows;
+    let truncated = state.truncatedWindows;
+    const rateStart = { at: performance.now(), bp: state.bpDone };
+    let bpDone = state.bpDone;
+    for (let ci = state.nextChunk; ci < chunks.length; ci++) {
+      throwIfStopped(ctx.signal);
+      const c = chunks[ci]!;
+      const iv = intervals[c.interval]!;
+      const name = p.chroms[c.chrom]!.name;
+      const wins = windowsOverlapping(iv, p.window, p.stride, c.start, c.end);
+      const lo = wins[0]!.start;
+      const hi = wins.reduce((m, w) => Math.max(m, w.end), lo);
+      const seq = (await reader.getSequence(name, lo, hi, { signal: ctx.signal })).toUpperCase();
+      const forward = wins.map((w) => seq.slice(w.start - lo, w.end - lo));
+      const truncatedBefore = scorer.stats.truncated;
+      const probs = await scorer.score(strandSequences(forward, p.strand), ctx.signal);
+      truncated += scorer.stats.truncated - truncatedBefore;
+      windowsSeen += wins.length;
+      for (const k of p.classes) {
+        const scores = windowScores(probs, wins.length, p.numLabels, k, p.strand, p.combine);
+        for (const s of strands) {
+          const f = recordsName(k, s);
+          const written = appendRecords(fds.get(f)!, positions.get(f)!, c.chrom, perBaseMean(wins, scores[s]!, c.start, c.end));
+          positions.set(f, positions.get(f)! + written);
+        }
+      }
+      bpDone += c.end - c.start;
+      state = { ...state, nextChunk: ci + 1, sizes: Object.fromEntries(positions), bpDone, seconds: elapsed(), windows: windowsSeen, truncatedWindows: truncated };
+      saveState(state);
+      const rate = (bpDone - rateStart.bp) / Math.max(1e-9, (performance.now() - rateStart.at) / 1000);
+      ctx.report({
+        step: bpDone,
+        total: bpTotal,
+        etaSeconds: rate > 0 ? (bpTotal - bpDone) / rate : undefined,
+        message: `${name}:${c.end.toLocaleString('en-US')}, ${(bpDone / 1e6).toFixed(2)} of ${(bpTotal / 1e6).toFixed(2)} Mb, ${Math.round(rate).toLocaleString('en-US')} bp/s`,
+        metrics: { bpDone, bpTotal, bpPerSecond: rate },
+      });
+    }
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+  if (state.truncatedWindows) ctx.log(`${state.truncatedWindows} window(s) were longer than ${p.maxTokens} tokens and were cut`, 'warn');
+
+  // 3. The bigWigs.
+  ctx.report({ step: bpTotal, total: bpTotal, message: 'Writing the score tracks' });
+  const tracks: ScanResultFile['tracks'] = [];
+  for (const f of files) {
+    throwIfStopped(ctx.signal);
+    const records = new RecordsReader(join(ctx.checkpointDir, f.name));
+    const out = join(ctx.checkpointDir, f.name.replace(/\.records$/, '.bw'));
+    try {
+      const s = writeBigWig(out, p.chroms, (ci, emit) => records.forChrom(ci, emit));
+      tracks.push({ classIndex: f.k, strand: f.s, path: out, bytes: s.bytes, min: s.min, max: s.max });
+    } finally {
+      records.close();
+    }
+  }
+  const result: ScanResultFile = {
+    tracks,
+    thresholds: state.thresholds ?? [],
+    runtimeSeconds: elapsed(),
+    backend,
+    bpDone: state.bpDone,
+    bpTotal,
+    windows: state.windows,
+    truncatedWindows: state.truncatedWindows,
+  };
+  writeFileAtomic(join(ctx.checkpointDir, SCAN_RESULT_FILE), JSON.stringify(result));
+  ctx.log(`scanned ${(bpTotal / 1e6).toFixed(2)} Mb (${state.windows} windows x ${p.strand === 'both' ? 2 : 1} strand(s)) in ${result.runtimeSeconds.toFixed(1)} s on ${backend}`);
+  return result;
+}
+
 registerLazyJobKind('scan', async () => {
-  const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { writeBigWig }, { Scorer }] = await Promise.all([
+  const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { Scorer }] = await Promise.all([
     import('../engine/backend'),
     import('../engine/checkpoint/folder'),
     import('../engine/tokenizers/index'),
     import('../genome/fasta/reader'),
-    import('../genome/bigwig'),
     import('./infer'),
   ]);
   const handler = async (ctx: JobContext<ScanJobParams>) => {
     const p = ctx.params;
-    const started = performance.now();
-    const intervals = JSON.parse(readFileSync(p.intervalsPath, 'utf8')) as ScanInterval[];
-    const chunks = planChunks(intervals, p.chunkBp);
-    const bpTotal = totalBases(intervals);
-    const strands = trackStrands(p.strand);
-    const files = p.classes.flatMap((k) => strands.map((s) => ({ k, s, name: recordsName(k, s) })));
-
     const { report } = await initBackend(p.backend);
     ctx.log(`backend: ${report.summary}`);
     const loaded = await loadModelFolder(p.modelDir, { heads: { classifier: true, pooler: true, mlm: false }, signal: ctx.signal });
-    if (loaded.config.numLabels !== p.numLabels) throw new Error(`${p.modelDir}: the model has ${loaded.config.numLabels} classes, the scan expected ${p.numLabels}`);
-    const tokenizer = await loadTokenizer(p.modelDir);
-    const scorer = new Scorer(loaded.model, tokenizer, p.numLabels, p.batchSize, p.maxTokens);
-    const reader = await FastaReader.open(p.genome.fastaPath, { faiPath: p.genome.faiPath, ...(p.genome.gziPath && { gziPath: p.genome.gziPath }), rebuild: false });
-
-    let state: ScanState = readState(ctx.checkpointDir) ?? { nextChunk: 0, sizes: {}, bpDone: 0, seconds: 0, windows: 0, truncatedWindows: 0, thresholds: null };
-    if (state.nextChunk > 0) ctx.log(`resuming after chunk ${state.nextChunk} of ${chunks.length} (${state.bpDone} of ${bpTotal} bp done)`);
-    const saveState = (s: ScanState) => writeFileAtomic(join(ctx.checkpointDir, STATE_FILE), JSON.stringify(s));
-    const secondsBefore = state.seconds;
-    const elapsed = () => secondsBefore + (performance.now() - started) / 1000;
-
-    // 1. The default thresholds, from the run's dev set scored the way the genome will be.
-    if (!state.thresholds) {
-      const thresholds: ScanResultFile['thresholds'] = [];
-      const dev = p.devPath ? (JSON.parse(readFileSync(p.devPath, 'utf8')) as [string, number][]) : [];
-      if (dev.length) {
-        ctx.report({ fraction: 0, message: `Choosing thresholds on ${dev.length} dev examples` });
-        const seqs = dev.map(([s]) => s.toUpperCase());
-        const probs = await scorer.score(strandSequences(seqs, p.strand), ctx.signal);
-        for (const k of p.classes) {
-          const { combined } = windowScores(probs, seqs.length, p.numLabels, k, p.strand, p.combine);
-          const best = bestMccThreshold(combined, dev.map(([, y]) => y === k));
-          thresholds.push(best ? { classIndex: k, threshold: best.threshold, source: 'dev-mcc', devMcc: best.mcc } : { classIndex: k, threshold: 0.5, source: 'default-0.5', devMcc: null });
-          ctx.log(best ? `class ${k}: threshold ${best.threshold.toFixed(4)} (dev MCC ${best.mcc.toFixed(3)} on ${dev.length} examples)` : `class ${k}: the dev set has one class only; threshold 0.5`);
-        }
-      } else {
-        for (const k of p.classes) thresholds.push({ classIndex: k, threshold: 0.5, source: 'default-0.5', devMcc: null });
-      }
-      state = { ...state, thresholds, seconds: elapsed() };
-      saveState(state);
-    }
-
-    // 2. The chunks, each appended to the records files, then the state.
-    const fds = new Map<string, number>();
     try {
-      for (const f of files) {
-        const path = join(ctx.checkpointDir, f.name);
-        const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
-        // Back to the last finished chunk: what a stopped or killed attempt wrote after it goes.
-        ftruncateSync(fd, state.sizes[f.name] ?? 0);
-        fds.set(f.name, fd);
-      }
-      const positions = new Map(files.map((f) => [f.name, state.sizes[f.name] ?? 0]));
-      let windowsSeen = state.windows;
-      let truncated = state.truncatedWindows;
-      const rateStart = { at: performance.now(), bp: state.bpDone };
-      let bpDone = state.bpDone;
-      for (let ci = state.nextChunk; ci < chunks.length; ci++) {
-        throwIfStopped(ctx.signal);
-        const c = chunks[ci]!;
-        const iv = intervals[c.interval]!;
-        const name = p.chroms[c.chrom]!.name;
-        const wins = windowsOverlapping(iv, p.window, p.stride, c.start, c.end);
-        const lo = wins[0]!.start;
-        const hi = Math.max(...wins.map((w) => w.end));
-        const seq = (await reader.getSequence(name, lo, hi, { signal: ctx.signal })).toUpperCase();
-        const forward = wins.map((w) => seq.slice(w.start - lo, w.end - lo));
-        const truncatedBefore = scorer.stats.truncated;
-        const probs = await scorer.score(strandSequences(forward, p.strand), ctx.signal);
-        truncated += scorer.stats.truncated - truncatedBefore;
-        windowsSeen += wins.length;
-        for (const k of p.classes) {
-          const scores = windowScores(probs, wins.length, p.numLabels, k, p.strand, p.combine);
-          for (const s of strands) {
-            const f = recordsName(k, s);
-            const written = appendRecords(fds.get(f)!, positions.get(f)!, c.chrom, perBaseMean(wins, scores[s]!, c.start, c.end));
-            positions.set(f, positions.get(f)! + written);
-          }
-        }
-        bpDone += c.end - c.start;
-        state = { ...state, nextChunk: ci + 1, sizes: Object.fromEntries(positions), bpDone, seconds: elapsed(), windows: windowsSeen, truncatedWindows: truncated };
-        saveState(state);
-        const rate = (bpDone - rateStart.bp) / Math.max(1e-9, (performance.now() - rateStart.at) / 1000);
-        ctx.report({
-          step: bpDone,
-          total: bpTotal,
-          etaSeconds: rate > 0 ? (bpTotal - bpDone) / rate : undefined,
-          message: `${name}:${c.end.toLocaleString('en-US')}, ${(bpDone / 1e6).toFixed(2)} of ${(bpTotal / 1e6).toFixed(2)} Mb, ${Math.round(rate).toLocaleString('en-US')} bp/s`,
-          metrics: { bpDone, bpTotal, bpPerSecond: rate },
-        });
-      }
+      if (loaded.config.numLabels !== p.numLabels) throw new Error(`${p.modelDir}: the model has ${loaded.config.numLabels} classes, the scan expected ${p.numLabels}`);
+      const tokenizer = await loadTokenizer(p.modelDir);
+      const scorer = new Scorer(loaded.model, tokenizer, p.numLabels, p.batchSize, p.maxTokens);
+      const reader = await FastaReader.open(p.genome.fastaPath, { faiPath: p.genome.faiPath, ...(p.genome.gziPath && { gziPath: p.genome.gziPath }), rebuild: false });
+      const result = await runScan(ctx, scorer, reader, report.chosen);
+      return { tracks: result.tracks.length, bpTotal: result.bpTotal, runtimeSeconds: result.runtimeSeconds };
     } finally {
-      for (const fd of fds.values()) closeSync(fd);
+      loaded.model.dispose();
     }
-    if (state.truncatedWindows) ctx.log(`${state.truncatedWindows} window(s) were longer than ${p.maxTokens} tokens and were cut`, 'warn');
-
-    // 3. The bigWigs.
-    ctx.report({ step: bpTotal, total: bpTotal, message: 'Writing the score tracks' });
-    const tracks: ScanResultFile['tracks'] = [];
-    for (const f of files) {
-      throwIfStopped(ctx.signal);
-      const records = new RecordsReader(join(ctx.checkpointDir, f.name));
-      const out = join(ctx.checkpointDir, f.name.replace(/\.records$/, '.bw'));
-      try {
-        const s = writeBigWig(out, p.chroms, (ci, emit) => records.forChrom(ci, emit));
-        tracks.push({ classIndex: f.k, strand: f.s, path: out, bytes: s.bytes, min: s.min, max: s.max });
-      } finally {
-        records.close();
-      }
-    }
-    const result: ScanResultFile = {
-      tracks,
-      thresholds: state.thresholds ?? [],
-      runtimeSeconds: elapsed(),
-      backend: report.chosen,
-      bpDone: state.bpDone,
-      bpTotal,
-      windows: state.windows,
-      truncatedWindows: state.truncatedWindows,
-    };
-    writeFileAtomic(join(ctx.checkpointDir, SCAN_RESULT_FILE), JSON.stringify(result));
-    loaded.model.dispose();
-    ctx.log(`scanned ${(bpTotal / 1e6).toFixed(2)} Mb (${state.windows} windows x ${p.strand === 'both' ? 2 : 1} strand(s)) in ${result.runtimeSeconds.toFixed(1)} s on ${report.chosen}`);
-    return { tracks: tracks.length, bpTotal, runtimeSeconds: result.runtimeSeconds };
   };
   return handler as JobHandler;
 });

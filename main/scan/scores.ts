@@ -80,7 +80,7 @@ export class RegionCaller {
   private covered = 0;
 
   constructor(
-    private readonly chrom: string,
+    readonly chrom: string,
     private readonly threshold: number,
     private readonly minLength: number,
     private readonly emit: (r: CalledRegion) => void,

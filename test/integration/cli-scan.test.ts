@@ -1,15 +1,17 @@
 // loci scan and loci scans, in-process through runCli (the path bin/loci.js takes), on a model
 // fine-tuned by loci finetune (so the window and the threshold come from its run). The bigWig that
 // `loci scan --out` writes is read back by python3-pybigwig (skipped where absent) with the values
-// the API reads from the stored track.
+// the API reads from the stored track. Ctrl-C pauses a scan run as a child process; `loci scans
+// resume` finishes it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../main/cli/run';
 import { finetuneHarness } from './finetune-job-fixture';
-import { genomeFasta } from './scan-fixture';
+import { cliEntry, repoRoot, runLoci, tempHome } from '../helpers/cli-process';
+import { genomeFasta, writeKmerClassifier } from './scan-fixture';
 
 async function cli(args: string[]) {
   let stdout = '';
@@ -75,4 +77,42 @@ test('loci scan with a fine-tuned model: run window and dev-MCC threshold, --out
   const rm = await cli(['scans', 'remove', id, ...p, ...data]);
   assert.equal(rm.code, 0, rm.stderr);
   assert.match((await cli(['scans', 'list', ...p, ...data])).stdout, /No scans in/);
+});
+
+test('Ctrl-C pauses loci scan (exit 130, says how to continue); loci scans resume finishes it from its last chunk', { timeout: 300_000 }, async (t) => {
+  const home = tempHome(t, 'loci-cli-scan-');
+  const project = join(home, 'p.loci');
+  assert.equal((await runLoci(['project', 'create', 'P', '--path', project], home)).code, 0);
+  const fasta = join(home, 'genome.fa');
+  writeFileSync(fasta, genomeFasta({ chr1: 300_000 }));
+  assert.equal((await runLoci(['import', 'genome', fasta, '--project', project, '--name', 'toy'], home)).code, 0);
+  const clf = await writeKmerClassifier(join(home, 'clf'));
+  assert.equal((await runLoci(['models', 'import', clf, '--project', project, '--name', 'clf'], home)).code, 0);
+
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'scan', '--project', project, '--model', 'clf', '--window', '60', '--backend', 'wasm', '--quiet'], { cwd: repoRoot, env: { ...process.env, LOCI_HOME: home, LOCI_DEBUG: '' } });
+  let stdout = '';
+  let stderr = '';
+  let interrupted = false;
+  const onData = () => {
+    // Past the first 100 kb chunk: interrupt as a user would.
+    if (!interrupted && /step [1-9]\d{5}\/300000/.test(stdout + stderr)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), onData()));
+  child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), onData()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(interrupted, true, stdout + stderr);
+  assert.equal(code, 130, stdout + stderr);
+  const id = /^Scan (\d+) \(job/m.exec(stdout)?.[1];
+  assert.ok(id, stdout);
+  assert.match(stdout, /^Scan: +\d+ ".*": paused$/m);
+  assert.match(stdout, new RegExp(`^Continue it with: loci scans resume ${id} --project `, 'm'));
+
+  const resumed = await runLoci(['scans', 'resume', id, '--project', project], home);
+  assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+  assert.match(resumed.stdout + resumed.stderr, /resuming after chunk [12] of 3/);
+  assert.match(resumed.stdout, /^Scan: +\d+ ".*": done$/m);
+  assert.match(resumed.stdout, /^Progress: +300,000 of 300,000 bp$/m);
 });

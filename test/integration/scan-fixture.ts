@@ -29,8 +29,11 @@ export function genomeFasta(sizes: Record<string, number>, seed = 3, every = 500
   return out;
 }
 
-/** A classifier folder (BertForSequenceClassification, 3-mers, 64 positions). */
-export async function writeKmerClassifier(dir: string, opts: { numLabels?: number; seed?: number } = {}): Promise<string> {
+/**
+ * A classifier folder (BertForSequenceClassification, 3-mers, 64 positions). An `initializerRange`
+ * above the default 0.02 gives scores that vary with the sequence (for tests comparing strands).
+ */
+export async function writeKmerClassifier(dir: string, opts: { numLabels?: number; seed?: number; initializerRange?: number } = {}): Promise<string> {
   await useCpu();
   const tok = new KmerTokenizer({ k: 3, overlapping: true });
   mkdirSync(dir, { recursive: true });
@@ -44,6 +47,7 @@ export async function writeKmerClassifier(dir: string, opts: { numLabels?: numbe
     max_position_embeddings: 64,
     num_labels: opts.numLabels ?? 2,
     architectures: ['BertForSequenceClassification'],
+    ...(opts.initializerRange !== undefined && { initializer_range: opts.initializerRange }),
   });
   const model = createModel(config, { heads: { classifier: true, pooler: true, mlm: false }, seed: opts.seed ?? 5 });
   try {

@@ -22,7 +22,15 @@ test('pause + resume, and SIGKILL + resume, give a byte-identical track', { time
   const settings = { project: h.project, modelId: h.modelId, window: 60, strand: 'both' as const, combine: 'max' as const, backend: 'wasm' as const };
 
   const straight = await h.call('scans.start', settings);
-  assert.equal((await waitForScan(h.ctx, h.project, straight.scanId)).state, 'done');
+  const straightInfo = await waitForScan(h.ctx, h.project, straight.scanId);
+  assert.equal(straightInfo.state, 'done');
+  // Stored once: one row per track (combined, forward, reverse) and the same bytes as the straight scan.
+  const storedOnce = (scanId: number, info: { storedBytes: number }) => {
+    const rows = projectDb(h.ctx, h.project).prepare('SELECT COUNT(*) AS n FROM tracks WHERE run_id = ?').get(scanId) as { n: number };
+    assert.equal(rows.n, 3, `scan ${scanId}: ${rows.n} track rows`);
+    assert.equal(info.storedBytes, straightInfo.storedBytes);
+  };
+  storedOnce(straight.scanId, straightInfo);
   const reference = await exported(h, straight.scanId, 'straight.bw');
 
   // Pause after the first chunk.
@@ -37,6 +45,9 @@ test('pause + resume, and SIGKILL + resume, give a byte-identical track', { time
   assert.equal(resumed.state, 'done', resumed.error ?? '');
   assert.ok(h.logs.some((l) => l.jobId === paused.jobId && /resuming after chunk [12] of 3/.test(l.line)), 'it resumed from a checkpoint');
   assert.ok((await exported(h, paused.scanId, 'paused.bw')).equals(reference), 'pause + resume: same bytes');
+  storedOnce(paused.scanId, resumed);
+  // Asking again (as the UI does on every list) stores nothing more.
+  storedOnce(paused.scanId, await waitForScan(h.ctx, h.project, paused.scanId));
 
   // SIGKILL of the worker after the first chunk.
   const killed = await h.call('scans.start', settings);
@@ -52,5 +63,6 @@ test('pause + resume, and SIGKILL + resume, give a byte-identical track', { time
   const after = await waitForScan(h.ctx, h.project, killed.scanId);
   assert.equal(after.state, 'done', after.error ?? '');
   assert.ok((await exported(h, killed.scanId, 'killed.bw')).equals(reference), 'SIGKILL + resume: same bytes');
+  storedOnce(killed.scanId, after);
   assert.equal(integrity(h.project), 'ok');
 });
