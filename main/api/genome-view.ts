@@ -261,13 +261,18 @@ export function createGenomeViewServices(ctx: AppContext): ViewServices {
       const db = projectDb(ctx, real);
       requireGenome(db, genomeId, real);
       const max = limit ?? 20;
-      const sizes = new Map(genomeSequences(db, genomeId).map((s) => [s.name, s.length]));
+      const seqs = genomeSequences(db, genomeId);
+      const sizes = new Map(seqs.map((s) => [s.name, s.length]));
       const locus = parseLocus(query, sizes);
       if (locus && 'error' in locus) throw new ApiError({ code: 'invalid_input', message: locus.error });
       if (locus) return { matches: [{ ...locus, name: query.trim(), source: 'locus' }] };
       const matches: SearchMatch[] = [];
       const q = query.trim();
-      for (const [name, length] of sizes) if (name.toLowerCase() === q.toLowerCase()) matches.push({ chrom: name, start: 0, end: length, name, source: 'chromosome' });
+      const lower = q.toLowerCase();
+      const chromosome = (s: (typeof seqs)[number]): SearchMatch => ({ chrom: s.name, start: 0, end: s.length, name: s.name, source: 'chromosome', ...(s.description && { description: s.description }) });
+      for (const s of seqs) if (s.name.toLowerCase() === lower) matches.push(chromosome(s));
+      // Then sequences whose name or FASTA header mentions the text ('plasmid', 'NC_000913', 'chromosome IV').
+      if (lower.length >= 2) for (const s of seqs) if (s.name.toLowerCase() !== lower && (s.name.toLowerCase().includes(lower) || s.description.toLowerCase().includes(lower))) matches.push(chromosome(s));
       for (const r of findRegionsByName(db, genomeId, q, max - matches.length)) matches.push({ chrom: r.chrom, start: r.start, end: r.end, name: r.name, source: r.setName });
       return { matches: matches.slice(0, max) };
     },

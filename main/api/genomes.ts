@@ -54,7 +54,7 @@ function describeGenome(db: Db, row: GenomeRow, status: Genome['status'], status
     size: row.size,
     compression: row.compression,
     totalLength: row.totalLength,
-    sequences: genomeSequences(db, row.id).map((s) => ({ name: s.name, length: s.length, gc: s.gc, nFraction: s.length ? s.nCount / s.length : 0, softMaskedFraction: s.softMasked })),
+    sequences: genomeSequences(db, row.id).map((s) => ({ name: s.name, length: s.length, gc: s.gc, nFraction: s.length ? s.nCount / s.length : 0, softMaskedFraction: s.softMasked, description: s.description })),
     status,
     statusDetail,
     addedAt: row.addedAt,
@@ -74,6 +74,11 @@ export function requireGenome(db: Db, id: number, project: string): GenomeRow {
 
 export function chromSizesOf(db: Db, genomeId: number): Map<string, number> {
   return new Map(genomeSequences(db, genomeId).map((s) => [s.name, s.length]));
+}
+
+/** Sequence name -> FASTA header description, for suggesting renamings from the headers. */
+export function chromDescriptionsOf(db: Db, genomeId: number): Map<string, string> {
+  return new Map(genomeSequences(db, genomeId).map((s) => [s.name, s.description]));
 }
 
 /**
@@ -145,7 +150,7 @@ function storeGenome(ctx: AppContext, job: JobInfo, result: DataJobResult): Geno
     totalLength: rec.totalLength,
     addedAt: now(),
   };
-  const seqs = rec.sequences.map((s) => ({ name: s.name, length: s.length, gc: s.gcFraction, nCount: s.nCount, softMasked: s.softMaskedFraction }));
+  const seqs = rec.sequences.map((s) => ({ name: s.name, length: s.length, gc: s.gcFraction, nCount: s.nCount, softMasked: s.softMaskedFraction, description: s.description }));
   const id = db.transaction(() => {
     const id = insertGenome(db, row, seqs);
     touchModified(db, ctx.appVersion);
@@ -248,7 +253,8 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
       const chromSizes = genomeId === undefined ? undefined : (requireGenome(db, genomeId, project), chromSizesOf(db, genomeId));
       return mapErrors(async (): Promise<RegionPreview> => {
         const fmt = !format || format === 'auto' ? await detectRegionFormat(file) : format;
-        const r = await readRegions(file, { format: fmt, derive: 'features', ...(chromSizes && { chromSizes }), rename });
+        const chromDescriptions = genomeId === undefined ? undefined : chromDescriptionsOf(db, genomeId);
+        const r = await readRegions(file, { format: fmt, derive: 'features', ...(chromSizes && { chromSizes }), ...(chromDescriptions && { chromDescriptions }), rename });
         const otherLines = (await countOtherLines(file, fmt, r.linesRead)) + (r.header ? 1 : 0);
         const validByType = new Map<string, number>();
         for (const x of r.regions) if (x.type !== undefined) validByType.set(x.type, (validByType.get(x.type) ?? 0) + 1);

@@ -14,6 +14,7 @@ import { comparisonTitle, renderComparisonReport, renderRunReport, runReportTitl
 import { testSetStatement } from '../report/compare';
 import { htmlToPdf, NoChromiumError } from '../report/pdf';
 import { whatIsMissing } from '../report/sections';
+import type { LocusView } from '../report/tracks';
 import type { GcHistogram, RunReportData, ScanReport } from '../report/types';
 import { readMeta, touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
@@ -24,12 +25,40 @@ import type { Services } from './dispatch';
 import { createGenomeServices } from './genomes';
 import { createModelServices } from './models';
 import { existingPath, projectDb } from './projects';
-import { createScanServices, scanClassSummary } from './scans';
+import { createAnnotationServices } from './annotations';
+import { createGenomeViewServices } from './genome-view';
+import { createScanServices, scanClassSummary, scanScoresIn } from './scans';
 import { createTrainingServices } from './training';
 
 type ReportServices = Pick<Services, Extract<keyof Services, `reports.${string}`>>;
 
 const GC_BINS = 20;
+/** Called regions per scan class drawn as Genome-view images in the report. */
+const LOCUS_IMAGES = 3;
+
+/** The strongest called regions of a scan class with what the Genome view shows around them. */
+async function locusViews(ctx: AppContext, project: string, scan: ScanReport['scan'], c: ScanReport['perClass'][number], regionSets: RunReportData['regionSets']): Promise<LocusView[]> {
+  const top = [...c.regions].sort((a, b) => b.maxScore - a.maxScore || b.meanScore - a.meanScore).slice(0, LOCUS_IMAGES);
+  const view = createGenomeViewServices(ctx);
+  const annotations = createAnnotationServices(ctx);
+  const out: LocusView[] = [];
+  for (const r of top) {
+    // The region with as much again on each side (at least a window's worth), as the view's "go to" does.
+    const pad = Math.max(r.end - r.start, scan.settings.window);
+    const start = Math.max(0, r.start - pad);
+    const end = r.end + pad;
+    const s = await scanScoresIn(ctx, project, scan.id, c.classIndex, r.chrom, start, end);
+    const tracks: LocusView['tracks'] = [];
+    for (const set of regionSets) {
+      const f = await view['genomeView.features']({ project, source: { kind: 'regionSet', id: set.id }, chrom: r.chrom, start, end, limit: 500 });
+      tracks.push({ name: set.name, truncated: f.truncated, items: f.features.map((x) => ({ start: x.start, end: x.end, ...(x.name !== undefined && { name: x.name }), ...(x.strand && { strand: x.strand }) })) });
+    }
+    const a = scan.genomeId === null ? { total: 0, annotations: [] } : await annotations['annotations.list']({ project, genomeId: scan.genomeId, chrom: r.chrom, start, end, limit: 500, offset: 0, sort: 'position' });
+    if (a.total > 0) tracks.push({ name: 'Annotations', truncated: a.total > a.annotations.length, items: a.annotations.map((x) => ({ start: x.start, end: x.end, name: x.label, color: x.color })) });
+    out.push({ chrom: r.chrom, start, end, focus: { start: r.start, end: r.end }, className: scan.classes[c.classIndex] ?? String(c.classIndex), threshold: scan.thresholds.find((t) => t.classIndex === c.classIndex)?.threshold ?? 0.5, scores: { starts: s.starts, ends: s.ends, values: s.scores }, tracks });
+  }
+  return out;
+}
 
 function packageVersion(name: string): string {
   try {
@@ -101,7 +130,8 @@ export async function gatherRun(ctx: AppContext, project: string, runId: number)
   const outputModel = await modelOf(run.outputModelId ? Number(run.outputModelId) : null);
   const scans: ScanReport[] = [];
   for (const scan of (await createScanServices(ctx)['scans.list']({ project })).filter((s) => s.runId === run.id)) {
-    const perClass = scan.state === 'done' ? await Promise.all(scan.classesOfInterest.map((k) => scanClassSummary(ctx, project, scan.id, k))) : [];
+    const perClass: ScanReport['perClass'] = scan.state === 'done' ? await Promise.all(scan.classesOfInterest.map((k) => scanClassSummary(ctx, project, scan.id, k))) : [];
+    for (const c of perClass) c.loci = await locusViews(ctx, project, scan, c, regionSets);
     scans.push({ scan, perClass });
   }
   return {

@@ -476,6 +476,14 @@ export async function scanClassSummary(ctx: AppContext, project: string, scanId:
   return { classIndex, bases, basesAbove, regions: await calledRegions(db, real, scan, classIndex, threshold) };
 }
 
+/** The per-base score intervals of a scan's combined track over [start, end) of one chromosome (a range read). */
+export async function scanScoresIn(ctx: AppContext, project: string, scanId: number, classIndex: number, chrom: string, start: number, end: number): Promise<{ starts: Int32Array; ends: Int32Array; scores: Float32Array }> {
+  const db = projectDb(ctx, project);
+  const track = requireTrack(db, requireScan(db, scanId, project), classIndex, 'combined', project);
+  const bw = new BigWig({ filehandle: new TrackFilehandle(db, track) });
+  return (await bw.getFeaturesAsArrays(chrom, start, end)) as { starts: Int32Array; ends: Int32Array; scores: Float32Array };
+}
+
 // ---------------------------------------------------------------- views
 
 function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo {

@@ -8,7 +8,7 @@ import { ErrorCollector, InputError, type ProblemGroup } from './errors';
 import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
-import type { ChromMapping, ChromSizes } from './chroms';
+import type { ChromDescriptions, ChromMapping, ChromSizes } from './chroms';
 
 export interface BedRecord {
   chrom: string;
@@ -30,6 +30,8 @@ export interface ReadBedOptions extends LongCallOptions {
   chromSizes?: ChromSizes;
   /** File name -> genome name, applied before the checks (e.g. an accepted ChromMapping). */
   rename?: Readonly<Record<string, string>>;
+  /** The genome's FASTA header descriptions: a name a header mentions is suggested as a renaming. */
+  chromDescriptions?: ChromDescriptions;
   /** Stop collecting (not counting) errors after this many; default 100. */
   maxErrors?: number;
 }
@@ -75,7 +77,7 @@ function coordinate(raw: string, what: string): number | string {
 export async function readBed(path: string, opts: ReadBedOptions = {}): Promise<BedReadResult> {
   const file = resolve(path);
   const errors = new ErrorCollector(file, opts.maxErrors ?? 100);
-  const chroms = new ChromChecker(opts.chromSizes, opts.rename);
+  const chroms = new ChromChecker(opts.chromSizes, opts.rename, opts.chromDescriptions);
   const parser = new BED();
   const records: BedRecord[] = [];
   let header: string[] | undefined;

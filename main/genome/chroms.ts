@@ -23,17 +23,52 @@ export function alternativeNames(name: string): string[] {
   return out;
 }
 
-/** The genome name `name` probably means: a naming-style alias or the same accession without/with a version. */
-function aliasIn(name: string, genome: ReadonlyMap<string, number>): string | undefined {
-  const hit = alternativeNames(name).find((alt) => genome.has(alt));
-  if (hit !== undefined) return hit;
+/** Sequence name -> the FASTA header's text after the name, for names the header mentions. */
+export type ChromDescriptions = ReadonlyMap<string, string>;
+
+// Words of a header description: '>chr NC_000913.3 Escherichia coli ..., complete genome'.
+const WORD_SPLIT = /[\s,;|()[\]]+/;
+// 'chromosome I', 'chromosome 2', 'chromosome X' in NCBI/Ensembl headers (-> 'chrI', 'I', 'chr2', ...).
+const CHROMOSOME_WORD = /\bchromosome[\s:]+([A-Za-z0-9]+)\b/i;
+const MITO_HEADER = /\bmitochondri(on|al)\b/i;
+
+/** The one genome sequence whose header description names `name` (as a word, an accession, or 'chromosome N'). */
+function describedIn(name: string, descriptions: ChromDescriptions | undefined): string | undefined {
+  if (!descriptions || descriptions.size === 0) return undefined;
   const acc = ACCESSION.exec(name);
-  if (!acc) return undefined;
-  for (const g of genome.keys()) {
-    const other = ACCESSION.exec(g);
-    if (other && other[1] === acc[1]) return g;
+  const bare = name.replace(/^chr/i, '').toLowerCase();
+  const hits: string[] = [];
+  for (const [seq, text] of descriptions) {
+    if (!text) continue;
+    const words = text.split(WORD_SPLIT).filter(Boolean);
+    const byWord = words.some((w) => w === name || (acc !== null && ACCESSION.exec(w)?.[1] === acc[1]));
+    const chrom = CHROMOSOME_WORD.exec(text)?.[1]?.toLowerCase();
+    const byChromosome = chrom !== undefined && chrom === bare;
+    const byMito = MITO.includes(name) && MITO_HEADER.test(text);
+    if (byWord || byChromosome || byMito) hits.push(seq);
   }
-  return undefined;
+  // Only an unambiguous match: two sequences mentioning the same name say nothing.
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+type AliasKind = 'style' | 'version' | 'header';
+
+/**
+ * The genome name `name` probably means, and why: a naming-style alias ('chr1' <-> '1'), the same
+ * accession without/with a version, or a sequence whose FASTA header mentions it.
+ */
+function aliasOf(name: string, genome: ReadonlyMap<string, number>, descriptions?: ChromDescriptions): { hit: string; kind: AliasKind } | undefined {
+  const hit = alternativeNames(name).find((alt) => genome.has(alt));
+  if (hit !== undefined) return { hit, kind: 'style' };
+  const acc = ACCESSION.exec(name);
+  if (acc) {
+    for (const g of genome.keys()) {
+      const other = ACCESSION.exec(g);
+      if (other && other[1] === acc[1]) return { hit: g, kind: 'version' };
+    }
+  }
+  const described = describedIn(name, descriptions);
+  return described !== undefined && genome.has(described) ? { hit: described, kind: 'header' } : undefined;
 }
 
 export interface ChromMapping {
@@ -47,19 +82,22 @@ export interface ChromMapping {
 
 /**
  * For names of a file that the genome lacks, finds genome names they probably mean (adding or
- * dropping 'chr', chrM <-> MT). Undefined when nothing maps.
+ * dropping 'chr', chrM <-> MT, an accession's version, or a name the FASTA header mentions).
+ * Undefined when nothing maps.
  */
-export function suggestChromMapping(unknown: Iterable<string>, genome: ReadonlyMap<string, number>, knownUsed = 0): ChromMapping | undefined {
+export function suggestChromMapping(unknown: Iterable<string>, genome: ReadonlyMap<string, number>, knownUsed = 0, descriptions?: ChromDescriptions): ChromMapping | undefined {
   const names = [...unknown];
   // One sequence in the genome, one chromosome name in the file (e.g. the demo's 'K-12-MG1655' and
   // NCBI's 'NC_000913.3'): almost surely the same molecule under two names.
   if (names.length === 1 && knownUsed === 0 && genome.size === 1) {
     const [only] = genome.keys();
     const from = names[0]!;
-    if (aliasIn(from, genome) === undefined) {
+    const alias = aliasOf(from, genome, descriptions);
+    if (alias === undefined || alias.kind === 'header') {
+      const why = alias ? `its FASTA header mentions '${from}'` : 'probably the same one under another name';
       return {
         mapping: { [from]: only! },
-        description: `the file names its only chromosome '${from}' and the genome has one sequence, '${only}': probably the same one under another name; renaming fixes 1 name: '${from}' -> '${only}'`,
+        description: `the file names its only chromosome '${from}' and the genome has one sequence, '${only}': ${why}; renaming fixes 1 name: '${from}' -> '${only}'`,
         unmapped: [],
       };
     }
@@ -68,25 +106,31 @@ export function suggestChromMapping(unknown: Iterable<string>, genome: ReadonlyM
   const unmapped: string[] = [];
   let added = 0;
   let dropped = 0;
+  let header = 0;
   for (const name of names) {
-    const hit = aliasIn(name, genome);
-    if (hit === undefined) {
+    const alias = aliasOf(name, genome, descriptions);
+    if (alias === undefined) {
       unmapped.push(name);
       continue;
     }
-    mapping[name] = hit;
-    if (hit.startsWith('chr') && !name.startsWith('chr')) added++;
+    mapping[name] = alias.hit;
+    if (alias.kind === 'header') header++;
+    else if (alias.hit.startsWith('chr') && !name.startsWith('chr')) added++;
     else if (name.startsWith('chr')) dropped++;
   }
   const pairs = Object.entries(mapping);
   if (pairs.length === 0) return undefined;
   const examples = pairs.slice(0, 3).map(([a, b]) => `'${a}' -> '${b}'`).join(', ');
   const style =
-    added === 0 && dropped === 0
-      ? 'the file and the genome write the same names differently (e.g. an accession with and without its version)'
-      : added >= dropped
-        ? "the file uses Ensembl/NCBI-style names (e.g. '1', 'MT') while the genome uses UCSC-style names ('chr1', 'chrM')"
-        : "the file uses UCSC-style names (e.g. 'chr1', 'chrM') while the genome uses Ensembl/NCBI-style names ('1', 'MT')";
+    header === pairs.length
+      ? "the genome's FASTA headers name the file's chromosomes (e.g. an accession or 'chromosome I' after the sequence name)"
+      : added === 0 && dropped === 0
+        ? header > 0
+          ? "the file and the genome write the same names differently (an accession with and without its version, or a name from the genome's FASTA headers)"
+          : 'the file and the genome write the same names differently (e.g. an accession with and without its version)'
+        : added >= dropped
+          ? "the file uses Ensembl/NCBI-style names (e.g. '1', 'MT') while the genome uses UCSC-style names ('chr1', 'chrM')"
+          : "the file uses UCSC-style names (e.g. 'chr1', 'chrM') while the genome uses Ensembl/NCBI-style names ('1', 'MT')";
   const rest = unmapped.length ? `; ${unmapped.length} name(s) still unmatched: ${unmapped.slice(0, 5).join(', ')}` : '';
   return { mapping, description: `${style}; renaming fixes ${pairs.length} name(s): ${examples}${rest}`, unmapped };
 }
@@ -98,10 +142,12 @@ export class ChromChecker {
   private readonly known = new Set<string>(); // genome names the file used
   private readonly declared = new Map<string, number>(); // lengths the file states (##sequence-region)
   private readonly rename: Readonly<Record<string, string>>;
+  private readonly descriptions: ChromDescriptions | undefined;
 
-  constructor(sizes: ChromSizes | undefined, rename: Readonly<Record<string, string>> = {}) {
+  constructor(sizes: ChromSizes | undefined, rename: Readonly<Record<string, string>> = {}, descriptions?: ChromDescriptions) {
     this.sizes = sizes ? toSizeMap(sizes) : undefined;
     this.rename = rename;
+    this.descriptions = descriptions;
   }
 
   /** The name after the caller's renaming (e.g. a mapping the user accepted). */
@@ -120,10 +166,12 @@ export class ChromChecker {
   /** Problem text for an unknown name, with the alternative when the genome has it. */
   unknownProblem(name: string, line: number): string {
     if (!this.unknown.has(name)) this.unknown.set(name, line);
-    const alt = this.sizes ? aliasIn(name, this.sizes) : undefined;
+    const alias = this.sizes ? aliasOf(name, this.sizes, this.descriptions) : undefined;
     const only = this.sizes?.size === 1 ? [...this.sizes.keys()][0] : undefined;
-    const hint = alt
-      ? ` (the genome has '${alt}': the names differ in style; apply the suggested renaming)`
+    const hint = alias
+      ? alias.kind === 'header'
+        ? ` (the FASTA header of the genome's '${alias.hit}' mentions it: apply the suggested renaming)`
+        : ` (the genome has '${alias.hit}': the names differ in style; apply the suggested renaming)`
       : only !== undefined
         ? ` (the genome's only sequence is '${only}': map the name to it if they are the same)`
         : '';
@@ -136,7 +184,7 @@ export class ChromChecker {
   }
 
   suggestion(): ChromMapping | undefined {
-    return this.sizes && this.unknown.size ? suggestChromMapping(this.unknown.keys(), this.sizes, this.known.size) : undefined;
+    return this.sizes && this.unknown.size ? suggestChromMapping(this.unknown.keys(), this.sizes, this.known.size, this.descriptions) : undefined;
   }
 
   /**

@@ -9,7 +9,7 @@ import { ErrorCollector, InputError, type ProblemGroup } from './errors';
 import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
-import type { ChromMapping, ChromSizes } from './chroms';
+import type { ChromDescriptions, ChromMapping, ChromSizes } from './chroms';
 
 export interface GffFeature {
   chrom: string;
@@ -35,6 +35,8 @@ export interface ReadGffOptions extends LongCallOptions {
   types?: readonly string[];
   chromSizes?: ChromSizes;
   rename?: Readonly<Record<string, string>>;
+  /** The genome's FASTA header descriptions: a name a header mentions is suggested as a renaming. */
+  chromDescriptions?: ChromDescriptions;
   maxErrors?: number;
 }
 
@@ -64,7 +66,7 @@ const INT = /^\d+$/;
 export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<GffReadResult> {
   const file = resolve(path);
   const errors = new ErrorCollector(file, opts.maxErrors ?? 100);
-  const chroms = new ChromChecker(opts.chromSizes, opts.rename);
+  const chroms = new ChromChecker(opts.chromSizes, opts.rename, opts.chromDescriptions);
   const wanted = opts.types ? new Set(opts.types) : undefined;
   const features: GffFeature[] = [];
   const typeCounts: Record<string, number> = {};

@@ -13,4 +13,4 @@ export type { GffFeature, GffReadResult, PointRegion, ReadGffOptions } from './g
 export { readLabelledSequences, splitDelimited } from './table';
 export type { LabelledFormat, LabelledReadResult, LabelledSequence, ReadLabelledOptions } from './table';
 export { ChromChecker, alternativeNames, suggestChromMapping, toSizeMap } from './chroms';
-export type { ChromMapping, ChromSizes } from './chroms';
+export type { ChromDescriptions, ChromMapping, ChromSizes } from './chroms';

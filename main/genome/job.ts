@@ -120,6 +120,8 @@ export interface ReadRegionsOptions {
   gffTypes?: readonly string[] | undefined;
   derive: 'features' | 'start-sites';
   chromSizes?: Map<string, number>;
+  /** Sequence name -> FASTA header description (names a header mentions are suggested as renamings). */
+  chromDescriptions?: Map<string, string>;
   rename?: Record<string, string> | undefined;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -128,6 +130,7 @@ export interface ReadRegionsOptions {
 export async function readRegions(path: string, opts: ReadRegionsOptions): Promise<ReadRegions> {
   const common = {
     ...(opts.chromSizes && { chromSizes: opts.chromSizes }),
+    ...(opts.chromDescriptions && { chromDescriptions: opts.chromDescriptions }),
     ...(opts.rename && { rename: opts.rename }),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
     ...(opts.signal && { signal: opts.signal }),
@@ -246,7 +249,9 @@ registerJobKind<RegionsReadParams>('regions-read', (job) =>
   recordingFailure(job, async () => {
     const p = job.params;
     const file = p.path;
-    const chromSizes = readProject(p.project, (db) => new Map(genomeSequences(db, p.genomeId).map((s) => [s.name, s.length])));
+    const seqs = readProject(p.project, (db) => genomeSequences(db, p.genomeId));
+    const chromSizes = new Map(seqs.map((s) => [s.name, s.length]));
+    const chromDescriptions = new Map(seqs.map((s) => [s.name, s.description]));
     if (chromSizes.size === 0) throw new ApiError({ code: 'not_found', message: `No genome with id ${p.genomeId} in ${p.project}` });
     const progress = fractionReporter(job);
     const fmt = p.format === 'auto' ? await detectRegionFormat(file) : p.format;
@@ -256,6 +261,7 @@ registerJobKind<RegionsReadParams>('regions-read', (job) =>
       gffTypes: types,
       derive: p.derive,
       chromSizes,
+      chromDescriptions,
       rename: p.rename,
       signal: job.signal,
       onProgress: (d, t) => progress(t ? (0.9 * d) / t : 0, `reading ${basename(file)}: ${mb(d)} of ${mb(t)}`),

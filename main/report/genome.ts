@@ -5,6 +5,7 @@ import { formatLocus, LOCUS_CONVENTION } from '../../shared/locus';
 import type { ScanInfo, ScanRegion } from '../../shared/contract/scans';
 import { code, duration, esc, facts, int, note, num, pct, shellArg, table } from './html';
 import { figure, lineChart } from './svg';
+import { locusSvg } from './tracks';
 import type { RunReportData, ScanReport, SectionBuilder } from './types';
 
 const TOP_REGIONS = 10;
@@ -137,6 +138,14 @@ function scanBlock(project: string, r: ScanReport, multiClass: boolean): string 
       );
     }
     out.push(regionsSummary(c.regions, total || s.bpTotal));
+    if (c.loci?.length) {
+      out.push(`<h4>The ${c.loci.length === 1 ? 'strongest region' : `${c.loci.length} strongest regions`} in the Genome view</h4>`);
+      out.push(
+        `<div class="figs">${c.loci
+          .map((v) => figure(locusSvg(v), `<code>${esc(formatLocus({ chrom: v.chrom, start: v.focus.start, end: v.focus.end }))}</code> (shaded) in ${esc(formatLocus(v))}: the highest per-base score per pixel (blue), the threshold (dashed), ${v.tracks.length ? v.tracks.map((t) => esc(t.name)).join(', ') : 'no feature tracks'}.`))
+          .join('')}</div>`,
+      );
+    }
   }
   out.push('<p>Repeat this scan:</p>');
   out.push(code(scanCommand(project, s)));

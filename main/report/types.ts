@@ -5,6 +5,7 @@ import type { DatasetSummary, Genome, RegionSet } from '../../shared/contract/da
 import type { ModelCard, ProjectModel } from '../../shared/contract/models';
 import type { ScanInfo, ScanRegion } from '../../shared/contract/scans';
 import type { RunDetail } from '../../shared/contract/training';
+import type { LocusView } from './tracks';
 
 /** Windows per GC bin, per split and class: `counts[split][class][bin]`. */
 export interface GcHistogram {
@@ -41,6 +42,8 @@ export interface ScanReport {
     basesAbove: number;
     /** Every region called at the scan's stored threshold, in genome order. */
     regions: ScanRegion[];
+    /** The strongest regions drawn as the Genome view shows them (absent in hand-made records). */
+    loci?: LocusView[];
   }[];
 }
 

@@ -25,6 +25,8 @@ export interface GenomeSequenceRow {
   gc: number;
   nCount: number;
   softMasked: number;
+  /** The FASTA header's text after the name ('' when none). */
+  description: string;
 }
 
 interface RawGenome {
@@ -68,8 +70,8 @@ export function insertGenome(db: Db, g: Omit<GenomeRow, 'id'>, sequences: readon
       )
       .run(g.name, g.path, g.fastaPath, g.faiPath, g.gziPath, g.checksum, g.size, g.mtimeMs, g.compression, g.totalLength, g.addedAt).lastInsertRowid,
   );
-  const ins = db.prepare('INSERT INTO genome_sequences (genome_id, ord, name, length, gc, n_count, soft_masked) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  sequences.forEach((s, i) => ins.run(id, i, s.name, s.length, s.gc, s.nCount, s.softMasked));
+  const ins = db.prepare('INSERT INTO genome_sequences (genome_id, ord, name, length, gc, n_count, soft_masked, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  sequences.forEach((s, i) => ins.run(id, i, s.name, s.length, s.gc, s.nCount, s.softMasked, s.description));
   return id;
 }
 
@@ -84,7 +86,7 @@ export function getGenomeRow(db: Db, id: number): GenomeRow | undefined {
 
 export function genomeSequences(db: Db, id: number): GenomeSequenceRow[] {
   return db
-    .prepare('SELECT name, length, coalesce(gc, 0) AS gc, coalesce(n_count, 0) AS nCount, coalesce(soft_masked, 0) AS softMasked FROM genome_sequences WHERE genome_id = ? ORDER BY ord')
+    .prepare('SELECT name, length, coalesce(gc, 0) AS gc, coalesce(n_count, 0) AS nCount, coalesce(soft_masked, 0) AS softMasked, description FROM genome_sequences WHERE genome_id = ? ORDER BY ord')
     .all(id) as GenomeSequenceRow[];
 }
 

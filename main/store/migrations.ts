@@ -367,6 +367,12 @@ CREATE TABLE variant_effects (
 CREATE INDEX variant_effects_locus ON variant_effects(run_id, chrom, pos);
 `;
 
+// The text after the name on each FASTA header line ('>NC_000913.3 Escherichia coli str. K-12 ...'):
+// shown beside the name and used to match an annotation file's names to the genome's.
+const v10 = `
+ALTER TABLE genome_sequences ADD COLUMN description TEXT NOT NULL DEFAULT '';
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -377,6 +383,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'reports', sql: v7 },
   { version: 8, name: 'annotations: source, change log for undo and redo', sql: v8 },
   { version: 9, name: 'interpretation: ISM tables and variant effects', sql: v9 },
+  // first-hour's migration (14 in the plan; numbered 10 on its branch so the chain stays whole).
+  { version: 10, name: 'genome sequences: FASTA header descriptions', sql: v10 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -23,6 +23,8 @@ export const GenomeSequence = z.object({
   gc: z.number(),
   nFraction: z.number(),
   softMaskedFraction: z.number(),
+  /** The FASTA header's text after the name ('>NC_000913.3 Escherichia coli ...'); '' when none. */
+  description: z.string(),
 });
 export const Genome = z.object({
   id: z.number().int(),

@@ -92,7 +92,15 @@ export const ViewSettings = z.object({
 });
 export type ViewSettings = z.infer<typeof ViewSettings>;
 
-export const SearchMatch = z.object({ chrom: z.string(), start: z.number().int(), end: z.number().int(), name: z.string(), source: z.string() });
+export const SearchMatch = z.object({
+  chrom: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  name: z.string(),
+  source: z.string(),
+  /** For a chromosome: its FASTA header's text after the name, when it has one. */
+  description: z.string().optional(),
+});
 export type SearchMatch = z.infer<typeof SearchMatch>;
 
 export const genomeViewMethods = {

@@ -107,7 +107,7 @@ test('a finished run: every section with its figures, no network or console erro
   assert.ok(g.includes(`Scan ${scanId}: whole genome`) && g.includes(`${scan.settings.window} bp every 50 bp, both strands, combined by their mean`), g.slice(0, 2000));
   assert.ok(g.includes(`<th>Threshold</th><td>${num(th.threshold, 4)}: `), 'threshold');
   assert.ok(g.includes(`<th>Called regions</th><td>${called.total.toLocaleString('en-US')}</td>`), `called regions ${called.total}`);
-  assert.ok(g.includes(`${scan.bpTotal.toLocaleString('en-US')} scanned bases in 50 score bins`) && (g.match(/<svg /g) ?? []).length === 1, 'score distribution');
+  assert.ok(g.includes(`${scan.bpTotal.toLocaleString('en-US')} scanned bases in 50 score bins`) && (g.match(/<svg /g) ?? []).length === 1 + Math.min(3, called.total), "score distribution and the strongest regions as Genome-view images");
   if (called.total) assert.ok(g.includes(formatLocus([...called.regions].sort((x, y) => y.maxScore - x.maxScore)[0]!)), 'strongest region');
   assert.ok(g.includes(`loci scan --project ${h.project} --run ${run.id} --window ${scan.settings.window} --stride 50 --strand both --combine mean`));
   // reproduction

@@ -81,9 +81,10 @@ function genomeDetails(g: Genome): string {
     ['SHA-256', g.checksum],
     ['Length', `${g.totalLength.toLocaleString('en-US')} bp in ${g.sequences.length} sequence${g.sequences.length === 1 ? '' : 's'}`],
   ]);
-  const rows = g.sequences.slice(0, 25).map((s) => [s.name, s.length.toLocaleString('en-US'), `${(s.gc * 100).toFixed(1)}%`, `${(s.nFraction * 100).toFixed(2)}%`, `${(s.softMaskedFraction * 100).toFixed(1)}%`]);
+  // The FASTA header's description last, cut short: it can be long and the numbers matter more.
+  const rows = g.sequences.slice(0, 25).map((s) => [s.name, s.length.toLocaleString('en-US'), `${(s.gc * 100).toFixed(1)}%`, `${(s.nFraction * 100).toFixed(2)}%`, `${(s.softMaskedFraction * 100).toFixed(1)}%`, s.description.length > 60 ? `${s.description.slice(0, 59)}…` : s.description]);
   const more = g.sequences.length > 25 ? `\n… and ${g.sequences.length - 25} more` : '';
-  return `${head}\n\n${table(['SEQUENCE', 'LENGTH', 'GC', 'N', 'SOFT-MASKED'], rows)}${more}`;
+  return `${head}\n\n${table(['SEQUENCE', 'LENGTH', 'GC', 'N', 'SOFT-MASKED', 'DESCRIPTION'], rows)}${more}`;
 }
 
 export const importGenome = defineCommand({

@@ -270,3 +270,25 @@ test('a cancelled genome or region import leaves the project, the cache and the 
   assert.equal((await h.call('jobs.get', { project, jobId: await regionsStopped })).state, 'cancelled');
   assert.deepEqual(counts(project), { genomes: 1, region_sets: 0, regions: 0, datasets: 0, dataset_items: 0 });
 });
+
+test("a multi-sequence FASTA's header descriptions are stored and turn an accession-named BED into a suggested renaming (issue 10)", async (t) => {
+  const { h, project } = await setup(t);
+  const fasta = join(h.dir, 'named.fa');
+  writeFileSync(fasta, `>chr NC_000913.3 Escherichia coli str. K-12 substr. MG1655, complete genome\n${wrap(CHR1)}>pF plasmid F, NC_002483.1\n${wrap(CHR2)}`);
+  const g = await h.call('genomes.import', { project, path: fasta });
+  assert.deepEqual(g.sequences.map((s) => [s.name, s.description]), [
+    ['chr', 'NC_000913.3 Escherichia coli str. K-12 substr. MG1655, complete genome'],
+    ['pF', 'plasmid F, NC_002483.1'],
+  ]);
+  // Kept in the project: read back by genomes.get (a fresh read of the rows).
+  assert.equal((await h.call('genomes.get', { project, id: g.id })).sequences[1]!.description, 'plasmid F, NC_002483.1');
+  const bed = join(h.dir, 'refseq.bed');
+  writeFileSync(bed, 'NC_000913.3\t100\t200\tgeneA\nNC_000913.3\t300\t400\tgeneB\nNC_002483.1\t10\t50\ttraA\n');
+  const p = await h.call('regions.preview', { project, path: bed, genomeId: g.id });
+  assert.equal(p.validCount, 0);
+  assert.deepEqual(p.chromMapping?.mapping, { 'NC_000913.3': 'chr', 'NC_002483.1': 'pF' });
+  assert.match(p.chromMapping!.description, /FASTA headers/);
+  // Imported with the suggested renaming (what the preview's "Map names" does), every line is kept.
+  const set = await h.call('regions.import', { project, path: bed, genomeId: g.id, name: 'refseq', rename: p.chromMapping!.mapping });
+  assert.equal(set.count, 3);
+});

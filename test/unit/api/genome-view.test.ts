@@ -84,6 +84,9 @@ test('genomeView.search: coordinates, chromosome names, feature names (exact the
   const site3 = (await search('site3')).matches;
   assert.deepEqual(site3[0], { chrom: 'chr1', start: 1900, end: 1901, name: 'site3', source: 'sites' });
   assert.deepEqual(site3.slice(1).map((m) => m.name).slice(0, 3), ['site30', 'site31', 'site32'], 'then names that start with it');
+  // A chromosome by the words of its FASTA header (writeGenome's '>chr1 first'), with the header shown.
+  assert.deepEqual((await search('firs')).matches[0], { chrom: 'chr1', start: 0, end: CHR1.length, name: 'chr1', source: 'chromosome', description: 'first' });
+  assert.deepEqual((await search('chr1')).matches[0], { chrom: 'chr1', start: 0, end: CHR1.length, name: 'chr1', source: 'chromosome', description: 'first' });
   assert.deepEqual((await search('nosuch')).matches, []);
   assert.match((await rejection(search('chrX:1-10'))).message, /No chromosome "chrX"/);
   assert.match((await rejection(search(`chr2:${CHR2.length + 5}-${CHR2.length + 10}`))).message, /past its end/);

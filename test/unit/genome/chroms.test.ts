@@ -84,3 +84,48 @@ test('a GFF3 that states another length for the chromosome is flagged as probabl
   assert.equal(same.assemblyWarning, undefined);
   assert.deepEqual(same.chromMapping?.mapping, { 'NC_000913.3': 'K-12-MG1655' });
 });
+
+test('names a FASTA header mentions map onto that sequence: an accession, a word, or "chromosome N"', () => {
+  // A multi-sequence FASTA named 'chr'/'plasmid...' whose headers carry the RefSeq accessions and
+  // chromosome numbers, against an annotation file that uses those instead.
+  const genome = new Map([['chr', 4_641_652], ['pF', 99_159], ['seqIII', 316_620], ['sgdM', 85_779]]);
+  const descriptions = new Map([
+    ['chr', 'NC_000913.3 Escherichia coli str. K-12 substr. MG1655, complete genome'],
+    ['pF', 'plasmid F (NC_002483.1)'],
+    ['seqIII', 'Saccharomyces cerevisiae S288C chromosome III, complete sequence'],
+    ['sgdM', 'Saccharomyces cerevisiae S288C mitochondrion, complete genome'],
+  ]);
+  const m = suggestChromMapping(['NC_000913.3', 'NC_002483', 'chrIII', 'chrM', 'chrIV'], genome, 0, descriptions);
+  assert.deepEqual(m?.mapping, { 'NC_000913.3': 'chr', NC_002483: 'pF', chrIII: 'seqIII', chrM: 'sgdM' });
+  assert.deepEqual(m?.unmapped, ['chrIV']);
+  assert.match(m!.description, /FASTA headers name the file's chromosomes/);
+  // Without the descriptions nothing of this is found.
+  assert.equal(suggestChromMapping(['NC_000913.3', 'chrIII'], genome, 0), undefined);
+  // A name two headers mention is ambiguous: no suggestion for it.
+  const twice = new Map([['a', 'contig of NC_000913.3'], ['b', 'also NC_000913.3']]);
+  assert.equal(suggestChromMapping(['NC_000913.3'], new Map([['a', 1], ['b', 1]]), 0, twice), undefined);
+  // A word inside another word is no match ('chromosome 1' is not 'chromosome 12').
+  const twelve = new Map([['s12', 'Homo sapiens chromosome 12']]);
+  assert.equal(suggestChromMapping(['chr1', 'x'], new Map([['s12', 1], ['y', 1]]), 0, twelve), undefined);
+});
+
+test('the reverse: a FASTA named by accession, a BED naming the chromosome the header states', async () => {
+  const genome = new Map([['NC_001133.9', 1000], ['NC_001134.8', 1000]]);
+  const descriptions = new Map([
+    ['NC_001133.9', 'Saccharomyces cerevisiae S288C chromosome I, complete sequence'],
+    ['NC_001134.8', 'Saccharomyces cerevisiae S288C chromosome II, complete sequence'],
+  ]);
+  const f = tmp.file('sgd.bed', 'chrI\t10\t20\nchrII\t30\t40\nchrI\t50\t60\n');
+  const r = await readBed(f, { chromSizes: genome, chromDescriptions: descriptions });
+  assert.deepEqual(r.chromMapping?.mapping, { chrI: 'NC_001133.9', chrII: 'NC_001134.8' });
+  assert.match(r.errorGroups[0]!.problem, /chromosome 'chrI' is not in the genome \(the FASTA header of the genome's 'NC_001133.9' mentions it/);
+  const again = await readBed(f, { chromSizes: genome, chromDescriptions: descriptions, rename: r.chromMapping!.mapping });
+  assert.equal(again.errorCount, 0);
+  assert.deepEqual(again.records.map((x) => x.chrom), ['NC_001133.9', 'NC_001134.8', 'NC_001133.9']);
+});
+
+test('one sequence whose header names the file\'s only chromosome: the suggestion says why', () => {
+  const m = suggestChromMapping(['NC_000913.3'], new Map([['K-12-MG1655', 10]]), 0, new Map([['K-12-MG1655', 'NC_000913.3 E. coli']]));
+  assert.deepEqual(m?.mapping, { 'NC_000913.3': 'K-12-MG1655' });
+  assert.match(m!.description, /its FASTA header mentions 'NC_000913.3'/);
+});

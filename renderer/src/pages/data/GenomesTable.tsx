@@ -12,7 +12,7 @@ const statusColor: Record<Genome['status'], string> = { ok: 'teal', moved: 'oran
 function SequencesPopover({ genome }: { genome: Genome }) {
   const n = genome.sequences.length;
   return (
-    <Popover width={420} position="bottom-start" withArrow shadow="md">
+    <Popover width={640} position="bottom-start" withArrow shadow="md">
       <Popover.Target>
         <Button variant="subtle" size="compact-sm" aria-label={`${n} sequences of ${genome.name}`}>
           {n.toLocaleString()}
@@ -23,6 +23,7 @@ function SequencesPopover({ genome }: { genome: Genome }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Sequence</Table.Th>
+              <Table.Th>Description (FASTA header)</Table.Th>
               <Table.Th ta="right">Length</Table.Th>
               <Table.Th ta="right">GC</Table.Th>
               <Table.Th ta="right">N</Table.Th>
@@ -32,6 +33,7 @@ function SequencesPopover({ genome }: { genome: Genome }) {
             {genome.sequences.slice(0, 500).map((s) => (
               <Table.Tr key={s.name}>
                 <Table.Td ff="monospace">{s.name}</Table.Td>
+                <Table.Td c={s.description ? undefined : 'dimmed'}>{s.description || '—'}</Table.Td>
                 <Table.Td ta="right">{formatBp(s.length)}</Table.Td>
                 <Table.Td ta="right">{percent(s.gc)}</Table.Td>
                 <Table.Td ta="right">{percent(s.nFraction)}</Table.Td>

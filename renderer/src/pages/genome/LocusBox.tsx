@@ -13,7 +13,12 @@ export function matchLocus(m: SearchMatch): string {
   return `${m.chrom}:${m.start + 1}-${m.end}`;
 }
 
-const label = (m: SearchMatch) => (m.source === 'locus' || m.source === 'chromosome' ? m.name : `${m.name} — ${m.chrom}:${(m.start + 1).toLocaleString('en-US')}-${m.end.toLocaleString('en-US')} (${m.source})`);
+const label = (m: SearchMatch) =>
+  m.source === 'locus'
+    ? m.name
+    : m.source === 'chromosome'
+      ? `${m.name}${m.description ? ` — ${m.description}` : ''} (${m.end.toLocaleString('en-US')} bp)`
+      : `${m.name} — ${m.chrom}:${(m.start + 1).toLocaleString('en-US')}-${m.end.toLocaleString('en-US')} (${m.source})`;
 
 export function LocusBox({ project, genomeId, locus, onGo }: { project: string; genomeId: number; locus: string; onGo: (locus: string) => void }) {
   const client = useClient();

@@ -35,6 +35,7 @@ export function GenomeImported({ genome }: { genome: Genome }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Sequence</Table.Th>
+              <Table.Th>Description (FASTA header)</Table.Th>
               <Table.Th ta="right">Length</Table.Th>
               <Table.Th ta="right">GC</Table.Th>
               <Table.Th ta="right">N</Table.Th>
@@ -45,6 +46,7 @@ export function GenomeImported({ genome }: { genome: Genome }) {
             {shown.map((s) => (
               <Table.Tr key={s.name}>
                 <Table.Td ff="monospace">{s.name}</Table.Td>
+                <Table.Td c={s.description ? undefined : 'dimmed'}>{s.description || '—'}</Table.Td>
                 <Table.Td ta="right">{s.length.toLocaleString()} bp</Table.Td>
                 <Table.Td ta="right">{percent(s.gc)}</Table.Td>
                 <Table.Td ta="right">{percent(s.nFraction)}</Table.Td>

@@ -61,7 +61,8 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
   });
 
   const genomeChoice = genome ?? (genomes.data?.length === 1 ? String(genomes.data[0]!.id) : null);
-  const chromosomes = genomes.data?.find((g) => String(g.id) === genomeChoice)?.sequences.map((s) => s.name) ?? [];
+  // The FASTA header's description beside each name, so 'chr' vs 'pF' says which is the plasmid.
+  const chromosomes = genomes.data?.find((g) => String(g.id) === genomeChoice)?.sequences.map((s) => ({ value: s.name, label: s.description ? `${s.name} — ${s.description}` : s.name })) ?? [];
   const sourceChoice = source ?? (doneRuns[0] ? `run:${doneRuns[0].id}` : classifiers[0] ? `model:${classifiers[0].id}` : null);
 
   async function start_() {
