@@ -1,16 +1,23 @@
 // Benchmark: training and inference throughput (tokens/s) and peak memory of the engine's
-// DNABERT-2 encoder + classifier (post-LN, ALiBi, GEGLU; AdamW, clip 1.0) in tfjs on the best
-// backend here (wasm), next to the same architecture in PyTorch (Debian python3-torch + OpenBLAS,
-// 2 threads: bench/reference/torch_bench.py). Sequence 128, batch 32, configs tiny and small.
-// Every measurement runs in its own child process, so peak RSS is its own.
-//   node --import tsx bench/engine.ts [--warmup 2] [--steps 5] [--configs tiny,small] [--backend wasm] [--shards 2]
-//     [--profile] [--stock-kernels Slice,SplitV,Sum,Identity]
+// DNABERT-2 encoder + classifier (post-LN, ALiBi, GEGLU; AdamW, clip 1.0) in tfjs on every CPU
+// backend that loads here (tfjs-node where its addon exists, e.g. built by
+// scripts/tfjs-node-from-wheel.sh; wasm), next to the same architecture in PyTorch (Debian
+// python3-torch + OpenBLAS: bench/reference/torch_bench.py). Sequence 128, batch 32, configs tiny
+// and small. Fair by construction: every figure is the median of `--repeats` runs (each in its own
+// child process, so peak RSS is its own), ours and the peer's interleaved; the peer runs with
+// OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset in its command alone; the load average is printed
+// before and after, with a warning when the machine was busy.
+//   node --import tsx bench/engine.ts [--repeats 3] [--warmup 2] [--steps 5] [--configs tiny,small]
+//     [--backends tfjs-node,wasm] [--threads 2 | --threads 1,2] [--shards 2] [--profile]
+//     [--stock-kernels Slice,SplitV,Sum,Identity]
+// `--threads 1,2` gives the scaling from 1 to 2 threads (PyTorch's set_num_threads, tfjs-node's
+// TF_NUM_INTRAOP_THREADS; wasm is always 1 thread).
 // `--profile` prints, for each timed run, the kernels that took the most time (to stderr).
 // `--stock-kernels` puts tfjs's own kernels back in place of the named engine kernels (before/after
 // figures; in this process only, not in data-parallel workers).
 // `--shards 2` adds a data-parallel training run (this process + 1 worker, main/engine/train/parallel.ts); 1 = off.
-// The machine may be shared: rerun when the figures matter, and compare ratios rather than absolutes.
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -37,6 +44,8 @@ interface Figures {
   params: number;
   wasm_heap_mb?: number;
   backend?: string;
+  /** The peer's BLAS (threadpoolctl), to show which OpenBLAS kernel it ran. */
+  blas?: string;
 }
 
 const args = process.argv.slice(2);
@@ -211,12 +220,18 @@ function lastJsonLine(stdout: string, who: string, stderr: string): Figures {
   return JSON.parse(line) as Figures;
 }
 
+/** The child's environment: tfjs-node (libtensorflow) takes its thread counts from these variables. */
+function tfjsEnv(threads: number): NodeJS.ProcessEnv {
+  return { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' };
+}
+
 function runTfjs(c: BenchConfig, backend: string, shards: number): Figures {
   const stock = opt('--stock-kernels', '');
   const extra = [...(stock ? ['--stock-kernels', stock] : []), ...(args.includes('--profile') ? ['--profile'] : [])];
   const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(c), '--backend', backend, '--shards', String(shards), ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
+    env: tfjsEnv(c.threads),
   });
   if (r.status !== 0) throw new Error(`tfjs ${c.name} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
   for (const l of r.stderr.split('\n')) if (l.startsWith('[profile]')) console.error(l);
@@ -224,74 +239,142 @@ function runTfjs(c: BenchConfig, backend: string, shards: number): Figures {
 }
 
 function findTorchPython(): string | null {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return py;
+  for (const py of [process.env.LOCI_PYTHON, 'python3', '/usr/bin/python3']) {
+    if (py && spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return py;
   }
   return null;
 }
 
+/**
+ * The peer's environment: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set on some of these machines
+ * for old OpenBLAS builds and slow a current one by ~20%; they are unset in the peer's command
+ * alone (tests and CI keep them).
+ */
+export function peerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.OPENBLAS_CORETYPE;
+  delete out.OPENBLAS_L2_SIZE;
+  return out;
+}
+
 function runTorch(py: string, c: BenchConfig): Figures {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'reference', 'torch_bench.py');
-  const r = spawnSync(py, [script, JSON.stringify(c)], { encoding: 'utf8' });
+  const r = spawnSync(py, [script, JSON.stringify(c)], { encoding: 'utf8', env: peerEnv() });
   if (r.status !== 0) throw new Error(`PyTorch ${c.name} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
   return lastJsonLine(r.stdout, `PyTorch ${c.name}`, r.stderr);
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function main(): void {
+/** Median and spread ((max - min) / median) of repeated figures. */
+export function summarize(xs: readonly number[]): { median: number; spread: number; min: number; max: number } {
+  if (!xs.length) throw new Error('no figures to summarize');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { median, spread: median ? (s.at(-1)! - s[0]!) / median : 0, min: s[0]!, max: s.at(-1)! };
+}
+
+const cell = (xs: number[]) => {
+  const { median, spread } = summarize(xs);
+  return `${fmt(median)} ±${fmt((spread * 100) / 2)}%`;
+};
+
+const loadLine = () => {
+  const [l1, l5, l15] = loadavg();
+  return `load average ${l1!.toFixed(2)} ${l5!.toFixed(2)} ${l15!.toFixed(2)} (${cpus().length} cores)`;
+};
+
+/** Busy: more than a quarter of the cores already in use by something else before we start. */
+const busy = (load1: number) => load1 > Math.max(0.5, cpus().length / 4);
+
+async function main(): Promise<void> {
   const warmup = Number(opt('--warmup', '2'));
   const steps = Number(opt('--steps', '5'));
-  const backend = opt('--backend', 'wasm');
+  const repeats = Math.max(1, Number(opt('--repeats', '3')));
   const names = opt('--configs', 'tiny,small').split(',');
-  const shards = Number(opt('--shards', '2'));
+  const shards = Number(opt('--shards', '1'));
+  const threadsList = opt('--threads', '2').split(',').map(Number);
+  // Default: every CPU backend that loads here (tfjs-node where its addon exists, and wasm).
+  const { probeBackends } = await import('../main/engine/backend');
+  const probe = probeBackends('auto');
+  const available = (b: string) => probe.candidates.some((x) => x.name === b && x.available);
+  const backends = opt('--backends', opt('--backend', ['tfjs-node', 'wasm'].filter(available).join(','))).split(',');
   const py = findTorchPython();
   if (!py) console.warn('PyTorch not found (install Debian python3-torch): tfjs figures only.');
+  const before = loadavg()[0]!;
+  console.log(`before: ${loadLine()}`);
+  if (busy(before)) console.log(`WARNING: the machine is busy before the run (load ${before.toFixed(2)}): the figures are noisy and flatter tfjs (a loaded machine slows the 2-thread peer more); rerun on a quiet machine.`);
+  const t0 = performance.now();
+  const header = ['config', 'threads', 'backend', 'train tfjs', 'train torch', 'ratio', 'infer tfjs', 'infer torch', 'ratio', 'peak MB tfjs', 'peak MB torch', 'ratio'];
+  if (shards > 1) header.push(`train x${shards} proc`, 'ratio');
   const rows: string[][] = [];
-  for (const name of names) {
-    const base = CONFIGS[name];
-    if (!base) throw new Error(`unknown config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
-    const c: BenchConfig = { ...base, vocab: 4096, seq: 128, batch: 32, warmup, steps, threads: 2 };
-    console.error(`[${name}] tfjs (${backend}) ...`);
-    const t = runTfjs(c, backend, 1);
-    console.error(`[${name}] ${JSON.stringify(t)}`);
-    let dp: Figures | null = null;
-    if (shards > 1) {
-      console.error(`[${name}] tfjs (${backend}) data-parallel over ${shards} processes ...`);
-      dp = runTfjs(c, backend, shards);
-      console.error(`[${name}] ${JSON.stringify(dp)}`);
+  const peerBlas = new Set<string>();
+  for (const threads of threadsList) {
+    for (const name of names) {
+      const base = CONFIGS[name];
+      if (!base) throw new Error(`unknown config "${name}" (known: ${Object.keys(CONFIGS).join(', ')})`);
+      const c: BenchConfig = { ...base, vocab: 4096, seq: 128, batch: 32, warmup, steps, threads };
+      const ours = new Map<string, Figures[]>(backends.map((b) => [b, []]));
+      const dps: Figures[] = [];
+      const peer: Figures[] = [];
+      // Interleaved (ours, peer, ours, peer, ...) so that a change in load hits both alike.
+      for (let r = 0; r < repeats; r++) {
+        for (const b of backends) {
+          console.error(`[${name} ${threads}t run ${r + 1}/${repeats}] tfjs (${b}) ...`);
+          const f = runTfjs(c, b, 1);
+          console.error(`  ${JSON.stringify(f)}`);
+          ours.get(b)!.push(f);
+        }
+        if (shards > 1) {
+          console.error(`[${name} ${threads}t run ${r + 1}/${repeats}] tfjs (${backends.at(-1)}) data-parallel over ${shards} processes ...`);
+          dps.push(runTfjs(c, backends.at(-1)!, shards));
+        }
+        if (py) {
+          console.error(`[${name} ${threads}t run ${r + 1}/${repeats}] PyTorch ...`);
+          const f = runTorch(py, c);
+          console.error(`  ${JSON.stringify(f)}`);
+          peer.push(f);
+          if (f.blas) peerBlas.add(f.blas);
+        }
+      }
+      const med = (fs: Figures[], k: keyof Figures) => summarize(fs.map((f) => f[k] as number)).median;
+      const ratio = (fs: Figures[], k: keyof Figures) => (peer.length ? `${fmt(med(fs, k) / med(peer, k), 2)}x` : '-');
+      for (const b of backends) {
+        const fs = ours.get(b)!;
+        const heap = fs[0]?.wasm_heap_mb;
+        const row = [
+          `${name} (${fmt(fs[0]!.params / 1e6, 2)}M)`,
+          String(threads),
+          b === 'wasm' ? 'wasm (1 thread)' : b,
+          cell(fs.map((f) => f.train_tokens_per_s)),
+          peer.length ? cell(peer.map((f) => f.train_tokens_per_s)) : '-',
+          ratio(fs, 'train_tokens_per_s'),
+          cell(fs.map((f) => f.infer_tokens_per_s)),
+          peer.length ? cell(peer.map((f) => f.infer_tokens_per_s)) : '-',
+          ratio(fs, 'infer_tokens_per_s'),
+          `${fmt(med(fs, 'peak_rss_mb'))}${heap ? ` (heap ${fmt(heap)})` : ''}`,
+          peer.length ? fmt(med(peer, 'peak_rss_mb')) : '-',
+          ratio(fs, 'peak_rss_mb'),
+        ];
+        if (shards > 1) row.push(b === backends.at(-1) ? cell(dps.map((f) => f.train_tokens_per_s)) : '-', b === backends.at(-1) ? ratio(dps, 'train_tokens_per_s') : '-');
+        rows.push(row);
+      }
     }
-    let p: Figures | null = null;
-    if (py) {
-      console.error(`[${name}] PyTorch ...`);
-      p = runTorch(py, c);
-      console.error(`[${name}] ${JSON.stringify(p)}`);
-    }
-    const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b, 2)}x` : '-');
-    rows.push([
-      `${name} (${fmt(t.params / 1e6, 2)}M)`,
-      fmt(t.train_tokens_per_s),
-      p ? fmt(p.train_tokens_per_s) : '-',
-      ratio(t.train_tokens_per_s, p?.train_tokens_per_s),
-      dp ? fmt(dp.train_tokens_per_s) : '-',
-      dp ? ratio(dp.train_tokens_per_s, p?.train_tokens_per_s) : '-',
-      fmt(t.infer_tokens_per_s),
-      p ? fmt(p.infer_tokens_per_s) : '-',
-      ratio(t.infer_tokens_per_s, p?.infer_tokens_per_s),
-      `${fmt(t.peak_rss_mb)}${t.wasm_heap_mb ? ` (heap ${fmt(t.wasm_heap_mb)})` : ''}`,
-      p ? fmt(p.peak_rss_mb) : '-',
-    ]);
   }
-  const header = ['config', 'train tfjs', 'train torch', 'ratio', `train tfjs x${shards} proc`, 'ratio', 'infer tfjs', 'infer torch', 'ratio', 'peak MB tfjs', 'peak MB torch'];
+  const after = loadavg()[0]!;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   console.log(
-    `tokens/s, seq 128, batch 32, ${warmup} warm-up + ${steps} timed steps; tfjs backend ${backend} (1 thread per process; ` +
-      `x${shards} proc = data-parallel, peak MB is the parent's), PyTorch ${py ? '2 threads' : 'absent'}` +
+    `tokens/s, seq 128, batch 32, ${warmup} warm-up + ${steps} timed steps, median ±half-range of ${repeats} runs (each in its own process, ours and the peer's interleaved); ` +
+      `PyTorch ${py ? `with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset, torch.set_num_threads(threads)` : 'absent'}; tfjs-node with TF_NUM_INTRAOP_THREADS=threads; wasm is 1 thread` +
       (opt('--stock-kernels', '') ? `; stock tfjs kernels for ${opt('--stock-kernels', '')}` : ''),
   );
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+  if (peerBlas.size) console.log(`PyTorch's BLAS: ${[...peerBlas].join('; ')}`);
+  console.log(`after: ${loadLine()}; took ${fmt((performance.now() - t0) / 1000)} s`);
+  if (busy(before) || after > cpus().length + 0.5) console.log(`WARNING: the machine was busy (load ${before.toFixed(2)} before, ${after.toFixed(2)} after): compare on a quiet machine before quoting these figures.`);
 }
 
 // Data-parallel workers import this file for createGradientTask: only its own command line runs it.
@@ -299,5 +382,5 @@ const isEntry = process.argv[1] !== undefined && fileURLToPath(import.meta.url) 
 if (isEntry && args[0] === '--child') {
   await tfjsChild(JSON.parse(args[1] ?? '{}') as BenchConfig, opt('--backend', 'wasm') as BackendPreference, Number(opt('--shards', '1')));
 } else if (isEntry) {
-  main();
+  await main();
 }

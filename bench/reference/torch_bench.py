@@ -104,7 +104,14 @@ def main() -> None:
         infer_tps = timed(lambda: model(ids), c["warmup"], c["steps"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     params = sum(p.numel() for p in model.parameters())
-    print(json.dumps({"train_tokens_per_s": train_tps, "infer_tokens_per_s": infer_tps, "peak_rss_mb": peak_mb, "params": params}))
+    out = {"train_tokens_per_s": train_tps, "infer_tokens_per_s": infer_tps, "peak_rss_mb": peak_mb, "params": params}
+    try:  # which BLAS kernel the peer really ran (OPENBLAS_CORETYPE would pin an older one)
+        from threadpoolctl import threadpool_info
+
+        out["blas"] = ", ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}" for i in threadpool_info() if i.get("user_api") == "blas")
+    except ImportError:
+        pass
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

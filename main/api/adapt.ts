@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdaptEstimate, AdaptEval, AdaptMasking, AdaptRun, AdaptRunDetail, AdaptSettings } from '../../shared/contract/adapt';
-import { ApiError, type FieldIssue } from '../../shared/contract/errors';
+import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/errors';
 import type { JobInfo } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
 import { pretrainKind, type PretrainJobParams, type PretrainJobResult } from '../engine/pretrain/protocol';
@@ -52,7 +52,7 @@ export interface AdaptMeta {
 export type AdaptJobParams = PretrainJobParams & { modelId: number; adapt: AdaptMeta };
 
 function invalid(issues: FieldIssue[]): ApiError {
-  return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
+  return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
 }
 
 function isAdaptJob(job: JobInfo): job is JobInfo & { params: AdaptJobParams } {

@@ -81,9 +81,13 @@ function demoDataset(dir: string): DemoDataset {
 
 const pending = new Map<string, Promise<string>>();
 
+export function demoProjectPath(ctx: AppContext): string {
+  return join(ctx.dataDir, 'projects', `${DEMO_PROJECT_NAME}.loci`);
+}
+
 /** Creates (or completes) the demo project in `<dataDir>/projects/` and returns its path. */
 export function ensureDemoProject(ctx: AppContext, opts: { resourcesDir?: string } = {}): Promise<string> {
-  const path = join(ctx.dataDir, 'projects', `${DEMO_PROJECT_NAME}.loci`);
+  const path = demoProjectPath(ctx);
   // Two windows asking at once share one build.
   let p = pending.get(path);
   if (!p) {

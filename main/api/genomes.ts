@@ -170,6 +170,16 @@ function storedId(stored: unknown, key: string): number {
   return id;
 }
 
+function firstOfEachType<T extends { type?: string }>(records: readonly T[], n: number): T[] {
+  const seen = new Map<string, number>();
+  return records.filter((x) => {
+    const k = x.type ?? '';
+    const count = seen.get(k) ?? 0;
+    seen.set(k, count + 1);
+    return count < n;
+  });
+}
+
 export function createGenomeServices(ctx: AppContext): GenomeServices {
   registerDataJob(ctx, genomeIndexKind, 'genomes', (db, job, result) => storeGenome(ctx, db, job, result));
   registerDataJob(ctx, regionsReadKind, 'regions', (db, job, result) => storeRegions(ctx, db, job, result));
@@ -247,19 +257,26 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
         const fmt = !format || format === 'auto' ? await detectRegionFormat(file) : format;
         const r = await readRegions(file, { format: fmt, derive: 'features', ...(chromSizes && { chromSizes }), rename });
         const otherLines = (await countOtherLines(file, fmt, r.linesRead)) + (r.header ? 1 : 0);
+        const validByType = new Map<string, number>();
+        for (const x of r.regions) if (x.type !== undefined) validByType.set(x.type, (validByType.get(x.type) ?? 0) + 1);
         return {
           file,
           format: fmt,
-          records: r.regions.slice(0, 20),
+          // The first 20 of each GFF type, so the preview can show records of the types the user
+          // picks (NCBI files open with a chromosome-wide 'region' line named ANONYMOUS).
+          records: firstOfEachType(r.regions, 20),
           linesRead: r.linesRead,
           dataLines: r.linesRead - otherLines,
           otherLines,
           validCount: r.regions.length,
-          gffTypes: typeList(r.typeCounts),
+          gffTypes: typeList(r.typeCounts).map((t) => ({ ...t, valid: validByType.get(t.type) ?? 0 })),
           errors: r.errors.slice(0, 100).map(lineError),
           errorCount: r.errorCount,
+          errorGroups: r.errorGroups,
+          unknownChroms: r.unknownChroms,
           summary: r.summary,
           ...(r.chromMapping && { chromMapping: r.chromMapping }),
+          ...(r.assemblyWarning && { assemblyWarning: r.assemblyWarning }),
         };
       });
     },

@@ -11,6 +11,8 @@ import { createProjectServices } from './projects';
 import { createSystemServices } from './system';
 import { createTrainingServices } from './training';
 import { createAdaptServices } from './adapt';
+import { createGenomeViewServices } from './genome-view';
+import { createScanServices } from './scans';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -22,6 +24,8 @@ export function createServices(ctx: AppContext): Services {
     ...createModelServices(ctx),
     ...createTrainingServices(ctx),
     ...createAdaptServices(ctx),
+    ...createGenomeViewServices(ctx),
+    ...createScanServices(ctx),
   };
 }
 

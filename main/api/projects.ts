@@ -60,7 +60,7 @@ function sizeOnDisk(path: string): number {
   return size;
 }
 
-function describe(db: Db, path: string, schemaVersion: number): ProjectInfo {
+function describe(db: Db, path: string, schemaVersion: number, readOnly: string | null): ProjectInfo {
   const meta = readMeta(db, path);
   return {
     path,
@@ -68,6 +68,8 @@ function describe(db: Db, path: string, schemaVersion: number): ProjectInfo {
     createdAt: meta.createdAt,
     modifiedAt: meta.modifiedAt,
     schemaVersion,
+    readOnly: readOnly !== null,
+    ...(readOnly !== null && { readOnlyReason: readOnly }),
     sizeBytes: sizeOnDisk(path),
     counts: countRows(db),
   };
@@ -75,7 +77,7 @@ function describe(db: Db, path: string, schemaVersion: number): ProjectInfo {
 
 function describeOpen(ctx: AppContext, realPath: string): ProjectInfo {
   const db = ctx.projects.get(realPath);
-  return describe(db, realPath, db.pragma('user_version', { simple: true }) as number);
+  return describe(db, realPath, db.pragma('user_version', { simple: true }) as number, ctx.projects.readOnly(realPath));
 }
 
 export function createProjectServices(ctx: AppContext): ProjectServices {
@@ -100,7 +102,7 @@ export function createProjectServices(ctx: AppContext): ProjectServices {
 
     async 'projects.info'({ path }) {
       const real = existingPath(path);
-      return ctx.projects.read(real, (db, schemaVersion) => describe(db, real, schemaVersion));
+      return ctx.projects.read(real, (db, schemaVersion) => describe(db, real, schemaVersion, ctx.projects.readOnly(real)));
     },
 
     async 'projects.rename'({ path, name }) {
@@ -114,7 +116,11 @@ export function createProjectServices(ctx: AppContext): ProjectServices {
     async 'projects.listRecent'() {
       return [...ctx.settings.read().recentProjects]
         .sort((a, b) => b.openedAt.localeCompare(a.openedAt))
-        .map((r) => ({ ...r, exists: existsSync(r.path) }));
+        .map((r) => {
+          const exists = existsSync(r.path);
+          const unavailable = exists ? ctx.projects.problem(r.path) : null;
+          return { ...r, exists, ...(unavailable !== null && { unavailable }) };
+        });
     },
 
     async 'projects.forget'({ path }) {

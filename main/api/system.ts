@@ -1,6 +1,9 @@
 // system.*: what this Loci is, where it keeps its data, and which compute backend the engine uses.
 import type { BackendReport } from '../../shared/contract/system';
+import { resolve } from 'node:path';
 import { probeBackends } from '../engine/backend';
+import { probeFile } from '../genome/io';
+import { mapErrors } from './data-support';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 
@@ -21,6 +24,14 @@ export function createSystemServices(ctx: AppContext): SystemServices {
         dataDir: ctx.dataDir,
         offline: true as const,
       };
+    },
+
+    async 'system.checkFile'({ path }) {
+      const file = resolve(path);
+      return mapErrors(async () => {
+        const kind = await probeFile(file);
+        return { path: file, size: kind.size, compression: kind.compression };
+      });
     },
 
     async 'system.backend'({ refresh }) {

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError, type FieldIssue } from '../../shared/contract/errors';
+import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/errors';
 import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
@@ -48,6 +48,8 @@ import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { createModelServices, modelRowOfFolder, ownModelsDir } from './models';
 import { existingPath, projectDb, slugify } from './projects';
+import type { fitProbe as FitProbe } from '../engine/finetune/index';
+import type { Prng as PrngClass } from '../engine/train/index';
 
 type TrainingServices = Pick<Services, Extract<keyof Services, `training.${string}`>>;
 
@@ -62,7 +64,7 @@ const DNABERT2_LENGTH_LIMIT = 512;
 const FINAL_STATES: readonly RunStateName[] = ['done', 'cancelled'];
 
 function invalid(issues: FieldIssue[]): ApiError {
-  return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
+  return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
 }
 
 function now(): string {
@@ -464,6 +466,25 @@ function summary(ctx: AppContext, project: string, db: Db, row: RunRow): RunSumm
   return summaryOf(run, job, points);
 }
 
+/**
+ * Test examples located on the genome and with their label's origin: a test index is the item's
+ * position in the dataset's test split (the order readSplits gave the trainer).
+ */
+function placeExamples(db: Db, datasetId: number | null, examples: RunDetail['mostWrong']): RunDetail['mostWrong'] {
+  if (datasetId === null || examples.length === 0) return examples;
+  const at = db.prepare(`SELECT chrom, start, "end", strand, origin, sequence FROM dataset_items WHERE dataset_id = ? AND split = 'test' ORDER BY id LIMIT 1 OFFSET ?`);
+  return examples.map((w) => {
+    const it = at.get(datasetId, w.index) as { chrom: string | null; start: number | null; end: number | null; strand: '+' | '-' | '.' | null; origin: string | null; sequence: string | null } | undefined;
+    // A stored sequence that differs means the index does not point at this example: say nothing.
+    if (!it || (it.sequence !== null && it.sequence !== w.sequence)) return w;
+    return {
+      ...w,
+      ...(it.chrom !== null && it.start !== null && it.end !== null && { locus: { chrom: it.chrom, start: it.start, end: it.end, strand: it.strand } }),
+      ...(it.origin !== null && { origin: it.origin }),
+    };
+  });
+}
+
 function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetail {
   const { run, job } = reconcile(ctx, project, db, row);
   const points = runMetrics(db, run.id);
@@ -494,7 +515,7 @@ function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetai
     // The trainer saves its state at every evaluation and keeps the lowest-dev-loss weights.
     checkpoints: dev.map((d) => ({ step: d.step, devLoss: d.loss, best: d.step === base.bestStep })),
     test: (m.test ?? null) as TestMetrics | null,
-    mostWrong: (m.mostWrong ?? []) as RunDetail['mostWrong'],
+    mostWrong: placeExamples(db, run.datasetId, (m.mostWrong ?? []) as RunDetail['mostWrong']),
     throughput: m.throughput ?? { tokensPerSecond: lastTps, secondsPerEpoch: null },
     error: run.state === 'failed' ? (m.error ?? job?.error ?? null) : null,
   };
@@ -628,17 +649,32 @@ async function control(ctx: AppContext, project: string, runId: string, action: 
 // ---------------------------------------------------------------- estimate
 
 /**
+ * Seconds to fit the probe's logistic head on `train` embeddings of width `d`: timed on random
+ * embeddings of up to 2,000 examples and scaled linearly (each iteration is linear in the examples).
+ */
+function timeHeadFit(fit: typeof FitProbe, Prng: typeof PrngClass, train: number, dev: number, d: number, classes: number): number {
+  const nTrain = Math.max(2, Math.min(train, 2000));
+  const nDev = Math.max(1, Math.min(dev, 200));
+  const rng = new Prng(7);
+  const data = (rows: number) => ({ x: Float32Array.from({ length: rows * d }, () => rng.next() * 2 - 1), labels: Int32Array.from({ length: rows }, (_, i) => i % classes) });
+  const t0 = performance.now();
+  fit(data(nTrain), data(nDev), d, classes, null);
+  return ((performance.now() - t0) / 1000) * (train / nTrain);
+}
+
+/**
  * estimateFinetune in this process, with a measured batch of 2 and one timed step (a few hundred
  * ms for the bundled models; seconds for a 117M-parameter one). In-process rather than in a worker
  * because starting a worker and its backend costs more than the measurement; the sequence length
  * comes from tokenising a sample of 256 training sequences.
  */
 async function estimate(ctx: AppContext, project: string, c: Checked): Promise<Estimate> {
-  const [{ estimateFinetune, chooseMaxLength, FINETUNE_DEFAULTS, resolveSchedule }, { initBackend }, { readModelConfig }, { loadTokenizer }] = await Promise.all([
+  const [{ estimateFinetune, chooseMaxLength, FINETUNE_DEFAULTS, resolveSchedule, fitProbe }, { initBackend }, { readModelConfig }, { loadTokenizer }, { Prng }] = await Promise.all([
     import('../engine/finetune/index'),
     import('../engine/backend'),
     import('../engine/checkpoint/folder'),
     import('../engine/tokenizers/index'),
+    import('../engine/train/index'),
   ]);
   const { report } = await initBackend(c.settings.backend);
   const config = await readModelConfig(c.modelDir);
@@ -666,25 +702,45 @@ async function estimate(ctx: AppContext, project: string, c: Checked): Promise<E
     evalEvery: c.settings.evalEvery,
     ...(c.settings.mode === 'lora' && { lora: { r: c.settings.lora?.rank ?? 8, alpha: c.settings.lora?.alpha ?? 16, dropout: c.settings.lora?.dropout ?? 0.05 } }),
     measureBatch: 2,
-    measureSteps: 1,
+    // Two timed steps (after a warm-up): their spread is the estimate's stated uncertainty.
+    measureSteps: 2,
   });
   const schedule = resolveSchedule(trainExamples, engineOptions(c.settings));
-  const epochs = c.settings.mode === 'probe' ? 1 : e.totalSteps / schedule.stepsPerEpoch;
-  const secondsPerEpoch = c.settings.mode === 'probe' ? e.trainSeconds : e.secondsPerStep * schedule.stepsPerEpoch;
-  const tokensPerSecond = c.settings.mode === 'probe' ? (trainExamples * seqLen) / Math.max(e.trainSeconds, 1e-9) : e.secondsPerStep > 0 ? (schedule.batchSize * schedule.accumulate * seqLen) / e.secondsPerStep : 0;
+  const probe = c.settings.mode === 'probe';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const phases: Array<{ label: string; seconds: number }> = [];
+  let seconds = e.seconds;
+  if (probe) {
+    // The probe embeds every sequence once (no steps, no epochs) and fits a logistic head on them.
+    const embedded = trainExamples + devExamples + c.counts.test;
+    phases.push({ label: `Embedding pass: ${n(embedded)} sequences (train, dev and test) through the frozen model`, seconds: e.seconds });
+    const head = timeHeadFit(fitProbe, Prng, trainExamples, devExamples, config.hiddenSize, c.dataset.classes.length);
+    phases.push({ label: `Fitting the logistic head on ${n(trainExamples)} embeddings (a few L2 strengths, chosen on dev)`, seconds: head });
+    seconds += head;
+  } else {
+    phases.push({ label: `Training: ${n(e.totalSteps)} steps of batch ${schedule.batchSize}${schedule.accumulate > 1 ? ` x ${schedule.accumulate}` : ''}`, seconds: e.trainSeconds });
+    phases.push({ label: `Evaluation: the dev split every ${n(schedule.evalEvery)} steps, then the test split once`, seconds: e.evalSeconds });
+  }
+  const epochs = probe ? 1 : e.totalSteps / schedule.stepsPerEpoch;
+  const secondsPerEpoch = probe ? seconds : e.secondsPerStep * schedule.stepsPerEpoch;
+  const tokensPerSecond = probe ? ((trainExamples + devExamples + c.counts.test) * seqLen) / Math.max(e.seconds, 1e-9) : e.secondsPerStep > 0 ? (schedule.batchSize * schedule.accumulate * seqLen) / e.secondsPerStep : 0;
+  // At least ±25%: the batch is extrapolated from 2, and other work on the machine shifts timings.
+  const uncertainty = Math.max(0.25, e.measured.spread);
   if (!report.gpu) warnings.push(`No GPU: training runs on ${report.chosen} (${report.summary})`);
-  if (e.seconds > 6 * 3600) warnings.push(`About ${Math.round(e.seconds / 3600)} hours: consider LoRA, the linear probe, fewer epochs or --max-steps`);
+  if (seconds > 6 * 3600) warnings.push(`About ${Math.round(e.seconds / 3600)} hours: consider LoRA, the linear probe, fewer epochs or --max-steps`);
   if (e.peakBytes > 3.5 * 2 ** 30 && report.chosen === 'wasm') warnings.push(`Needs about ${(e.peakBytes / 2 ** 30).toFixed(1)} GB; the wasm backend stops at 4 GB: lower the batch size or max tokens`);
   return {
     backend: report.chosen,
     totalSteps: e.totalSteps,
-    stepsPerEpoch: c.settings.mode === 'probe' ? 0 : schedule.stepsPerEpoch,
-    seconds: e.seconds,
-    secondsPerEpoch: Number.isFinite(secondsPerEpoch) ? secondsPerEpoch : e.seconds / Math.max(epochs, 1),
+    stepsPerEpoch: probe ? 0 : schedule.stepsPerEpoch,
+    seconds,
+    secondsPerEpoch: Number.isFinite(secondsPerEpoch) ? secondsPerEpoch : seconds / Math.max(epochs, 1),
     tokensPerSecond,
     peakMemoryBytes: e.peakBytes,
     maxLength: seqLen,
-    basis: `measured ${e.measured.batch === 2 ? 'a batch of 2' : `batches of 2 and ${e.measured.batch}`} x ${seqLen} tokens on ${e.measured.backend} in this process (1 timed step), scaled to batch ${schedule.batchSize}${schedule.accumulate > 1 ? ` x ${schedule.accumulate}` : ''}`,
+    basis: `measured ${e.measured.batch === 2 ? 'a batch of 2' : `batches of 2 and ${e.measured.batch}`} x ${seqLen} tokens on ${e.measured.backend} in this process (2 timed steps, ${Math.round(100 * e.measured.spread)}% apart), scaled to ${probe ? `evaluation batches of ${2 * schedule.batchSize}` : `batch ${schedule.batchSize}${schedule.accumulate > 1 ? ` x ${schedule.accumulate}` : ''}`}; likely within ±${Math.round(100 * uncertainty)}%`,
+    phases,
+    range: { low: seconds / (1 + uncertainty), high: seconds * (1 + uncertainty) },
     warnings,
   };
 }

@@ -28,6 +28,7 @@ export function projectDetails(p: ProjectInfo): string {
     ['Created', p.createdAt],
     ['Modified', p.modifiedAt],
     ['Schema', String(p.schemaVersion)],
+    ...(p.readOnly ? [['Access', `read-only (${p.readOnlyReason ?? 'this Loci may not write it'}): you can look, not change`] as [string, string]] : []),
     ['Size', formatBytes(p.sizeBytes)],
     ['Contents', [countOf(c.genomes, 'genome'), countOf(c.datasets, 'dataset'), countOf(c.models, 'model'), countOf(c.runs, 'run')].join(', ')],
   ]);

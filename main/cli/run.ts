@@ -74,7 +74,7 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
     try {
       parsed = parseArgs({ args: rest, options: parseOptions({ ...GLOBAL_OPTIONS, ...command.options }), strict: true, allowPositionals: true });
     } catch (err) {
-      throw new UsageError(parseErrorMessage(err), command.name);
+      throw new UsageError(withOptionSuggestion(parseErrorMessage(err), { ...GLOBAL_OPTIONS, ...command.options }), command.name);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -161,6 +161,14 @@ function parseErrorMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const first = message.split('\n')[0] ?? message;
   return (first.split('. ')[0] ?? first).replace(/\.$/, '');
+}
+
+/** "Unknown option '--max-step'" gains "; did you mean --max-steps?" when one option is close. */
+export function withOptionSuggestion(message: string, options: Record<string, CliOption>): string {
+  const m = /^Unknown option '--([^'=]+)/.exec(message);
+  if (!m) return message;
+  const near = closest(m[1]!, Object.keys(options));
+  return near ? `${message}; did you mean --${near}?` : message;
 }
 
 /** The candidate within edit distance 2, if any (typo suggestions). */

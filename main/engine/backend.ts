@@ -249,6 +249,12 @@ export function explainAddonError(name: BackendName, err: unknown): string {
 
 async function activate(name: BackendName, env: BackendEnv, tf: Tf): Promise<void> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
+    // Read by libtensorflow when it loads. Its INFO lines (oneDNN, CPU features) would fill job
+    // logs. oneDNN's custom CPU kernels put a full-size DNABERT-2's hidden states 1.6x further from
+    // a float64 reference than PyTorch float32, Eigen's 1.06x (test/integration/engine-precision):
+    // off unless the user chose otherwise.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
     env.load(BACKEND_PACKAGES[name]); // registers the 'tensorflow' backend in the shared tfjs-core engine
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name} loaded but the 'tensorflow' backend did not initialise`);
     return;

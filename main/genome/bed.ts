@@ -4,7 +4,7 @@
 // collected (up to `maxErrors`) with a summary, so a user can fix the whole file at once.
 import BED from '@gmod/bed';
 import { resolve } from 'node:path';
-import { ErrorCollector, InputError } from './errors';
+import { ErrorCollector, InputError, type ProblemGroup } from './errors';
 import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
@@ -46,6 +46,9 @@ export interface BedReadResult {
   errorCount: number;
   summary: string;
   /** When chromosome names are missing from the genome but a renaming would fix them. */
+  errorGroups: ProblemGroup[];
+  /** Chromosome names of the file that the genome lacks (after renaming), in order of appearance. */
+  unknownChroms: string[];
   chromMapping?: ChromMapping;
 }
 
@@ -149,6 +152,8 @@ export async function readBed(path: string, opts: ReadBedOptions = {}): Promise<
     linesRead,
     errors: errors.errors,
     errorCount: errors.count,
+    errorGroups: errors.groups,
+    unknownChroms: [...chroms.unknown.keys()],
     summary,
     ...(chromMapping && { chromMapping }),
   };

@@ -72,10 +72,22 @@ export class InputError extends Error {
  * Collects per-line problems up to a limit instead of stopping at the first, so a user fixes a
  * file in one go. Counts every problem (also past the limit) for the summary.
  */
+/** Lines that share one problem text (e.g. 9,490 lines on the same unknown chromosome). */
+export interface ProblemGroup {
+  problem: string;
+  count: number;
+  /** The first few of those lines. */
+  lines: number[];
+}
+
+const GROUP_LINES = 5;
+const MAX_GROUPS = 200;
+
 export class ErrorCollector {
   readonly errors: InputError[] = [];
   private total = 0;
   private readonly byCode = new Map<InputErrorCode, number>();
+  private readonly byProblem = new Map<string, ProblemGroup>();
 
   constructor(
     readonly file: string,
@@ -85,11 +97,23 @@ export class ErrorCollector {
   add(init: Omit<InputErrorInit, 'file'>): void {
     this.total++;
     this.byCode.set(init.code, (this.byCode.get(init.code) ?? 0) + 1);
+    const g = this.byProblem.get(init.problem);
+    if (g) {
+      g.count++;
+      if (g.lines.length < GROUP_LINES && init.line !== undefined) g.lines.push(init.line);
+    } else if (this.byProblem.size < MAX_GROUPS) {
+      this.byProblem.set(init.problem, { problem: init.problem, count: 1, lines: init.line !== undefined ? [init.line] : [] });
+    }
     if (this.errors.length < this.maxErrors) this.errors.push(new InputError({ file: this.file, ...init }));
   }
 
   get count(): number {
     return this.total;
+  }
+
+  /** Identical problems folded into one entry with a count, most frequent first (up to 200 kinds). */
+  get groups(): ProblemGroup[] {
+    return [...this.byProblem.values()].sort((a, b) => b.count - a.count).map((g) => ({ ...g, lines: [...g.lines] }));
   }
 
   /** e.g. "3 problems in a.bed (2 bad-coordinate, 1 unknown-chromosome); first: a.bed:4: ..." */

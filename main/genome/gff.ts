@@ -5,7 +5,7 @@
 // 0-based half-open [start - 1, end), the coordinates the rest of Loci uses.
 import { util as gffUtil } from '@gmod/gff';
 import { resolve } from 'node:path';
-import { ErrorCollector, InputError } from './errors';
+import { ErrorCollector, InputError, type ProblemGroup } from './errors';
 import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
@@ -47,7 +47,12 @@ export interface GffReadResult {
   errors: InputError[];
   errorCount: number;
   summary: string;
+  errorGroups: ProblemGroup[];
+  /** Chromosome names of the file that the genome lacks (after renaming), in order of appearance. */
+  unknownChroms: string[];
   chromMapping?: ChromMapping;
+  /** The file's ##sequence-region lengths differ from the genome's (see ChromChecker.assemblyWarning). */
+  assemblyWarning?: string;
 }
 
 const INT = /^\d+$/;
@@ -69,6 +74,8 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
   for await (const { text, line } of readTextLines(file, opts)) {
     linesRead = line;
     if (text.startsWith('##FASTA') || text.startsWith('>')) break;
+    const region = /^##sequence-region\s+(\S+)\s+(\d+)\s+(\d+)/.exec(text);
+    if (region) chroms.declare(region[1]!, Number(region[3]) - Number(region[2]) + 1);
     if (text.trim() === '' || text.startsWith('#')) continue;
     const cols = text.split('\t');
     if (cols.length !== 9) {
@@ -133,7 +140,9 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
   const chromMapping = chroms.suggestion();
   let summary = errors.summary(linesRead);
   if (chromMapping) summary += `. Chromosome names: ${chromMapping.description}`;
-  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, summary, ...(chromMapping && { chromMapping }) };
+  const assemblyWarning = chroms.assemblyWarning(chromMapping?.mapping);
+  if (assemblyWarning) summary += `. Warning: ${assemblyWarning}`;
+  return { file, features, typeCounts, linesRead, errors: errors.errors, errorCount: errors.count, errorGroups: errors.groups, unknownChroms: [...chroms.unknown.keys()], summary, ...(chromMapping && { chromMapping }), ...(assemblyWarning && { assemblyWarning }) };
 }
 
 /** Feature types present with their counts, most common first. */

@@ -19,7 +19,7 @@ import { genomeSequences, type GenomeRow, type RegionRow } from '../store/data-r
 import type { Db } from '../store/project-file';
 import { indexFasta, sha256File } from './fasta/index';
 import type { GenomeRecord } from './fasta/index';
-import type { InputError } from './errors';
+import type { InputError, ProblemGroup } from './errors';
 import { readBed } from './bed';
 import { readGff, startSites } from './gff';
 import type { GffFeature } from './gff';
@@ -105,8 +105,11 @@ export interface ReadRegions {
   typeCounts: Record<string, number>;
   errors: InputError[];
   errorCount: number;
+  errorGroups: ProblemGroup[];
+  unknownChroms: string[];
   summary: string;
   chromMapping?: ChromMapping;
+  assemblyWarning?: string;
 }
 
 /** Start site of a BED record or GFF feature: strand-aware first base, as a 1-bp region. */
@@ -136,7 +139,7 @@ export async function readRegions(path: string, opts: ReadRegionsOptions): Promi
     const r = await readBed(path, common);
     let regions = r.records.map((b) => ({ chrom: b.chrom, start: b.start, end: b.end, line: b.line, ...(b.name !== undefined && { name: b.name }), ...(b.score !== undefined && { score: b.score }), ...(b.strand && { strand: b.strand }) }));
     if (opts.derive === 'start-sites') regions = regions.map(bedStartSite);
-    return { format: 'bed', regions, linesRead: r.linesRead, header: r.header !== undefined, typeCounts: {}, errors: r.errors, errorCount: r.errorCount, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }) };
+    return { format: 'bed', regions, linesRead: r.linesRead, header: r.header !== undefined, typeCounts: {}, errors: r.errors, errorCount: r.errorCount, errorGroups: r.errorGroups, unknownChroms: r.unknownChroms, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }) };
   }
   const r = await readGff(path, { ...common, ...(opts.gffTypes && opts.gffTypes.length && { types: opts.gffTypes }) });
   const strandOf = (s: GffFeature['strand']) => (s === '?' ? '.' : s);
@@ -144,7 +147,7 @@ export async function readRegions(path: string, opts: ReadRegionsOptions): Promi
     opts.derive === 'start-sites'
       ? startSites(r.features).map((p) => ({ chrom: p.chrom, start: p.start, end: p.end, strand: p.strand, line: p.line, ...(p.name !== undefined && { name: p.name }) }))
       : r.features.map((f) => ({ chrom: f.chrom, start: f.start, end: f.end, strand: strandOf(f.strand), line: f.line, type: f.type, ...(f.name !== undefined && { name: f.name }), ...(f.score !== undefined && { score: f.score }) }));
-  return { format: 'gff3', regions, linesRead: r.linesRead, header: false, typeCounts: r.typeCounts, errors: r.errors, errorCount: r.errorCount, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }) };
+  return { format: 'gff3', regions, linesRead: r.linesRead, header: false, typeCounts: r.typeCounts, errors: r.errors, errorCount: r.errorCount, errorGroups: r.errorGroups, unknownChroms: r.unknownChroms, summary: r.summary, ...(r.chromMapping && { chromMapping: r.chromMapping }), ...(r.assemblyWarning && { assemblyWarning: r.assemblyWarning }) };
 }
 
 export function typeList(counts: Record<string, number>): Array<{ type: string; count: number }> {

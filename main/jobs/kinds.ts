@@ -7,3 +7,5 @@ import '../engine/finetune/job';
 // Genome and region imports and dataset builds (their results are stored by main/api/data-jobs.ts).
 import '../genome/job';
 import '../datasets/job';
+// Genome scans (stored by main/api/scans.ts).
+import '../scan/job';

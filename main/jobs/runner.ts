@@ -85,10 +85,12 @@ interface QueuedJob {
 }
 
 const STOP_MESSAGE: Record<StopReason, string> = {
-  cancel: 'Cancelling: saving a checkpoint',
+  cancel: 'Cancelling',
   pause: 'Pausing: saving a checkpoint',
   interrupt: 'Loci is closing: saving a checkpoint',
 };
+/** How long a cancelled job may take to stop on its own before its process is killed. */
+export const CANCEL_GRACE_MS = 1500;
 const FINAL_STATE: Record<StopReason, JobState> = { cancel: 'cancelled', pause: 'paused', interrupt: 'interrupted' };
 const STOPPED_MESSAGE: Record<StopReason, string> = {
   cancel: 'Cancelled',
@@ -328,10 +330,14 @@ export class JobRunner {
     if (!this.closed) this.write(a.project, a.id, { message: STOP_MESSAGE[reason] });
     a.last.message = STOP_MESSAGE[reason];
     this.emitActive(a, 'running');
+    // A cancelled job is never resumed and its checkpoints are already on disk (written atomically),
+    // so it has nothing to save: it gets a moment to stop between steps, then its process is killed
+    // (an evaluation or embedding pass can take a minute on a CPU).
+    const wait = reason === 'cancel' ? Math.min(CANCEL_GRACE_MS, this.grace()) : this.grace();
     a.killTimer = setTimeout(() => {
-      a.logFile.note('warn', `the job did not stop within ${Math.round(this.grace() / 1000)} s of the ${reason} request; killing its process`);
+      a.logFile.note(reason === 'cancel' ? 'info' : 'warn', `the job did not stop within ${(wait / 1000).toFixed(1)} s of the ${reason} request; killing its process`);
       a.child?.kill('SIGKILL');
-    }, this.grace());
+    }, wait);
     a.killTimer.unref();
   }
 
@@ -471,8 +477,10 @@ export class JobRunner {
   private onExit(a: Active, code: number | null, signal: NodeJS.Signals | null): void {
     if (a.killTimer) clearTimeout(a.killTimer);
     this.active.delete(a.id);
-    this.queue.release(a.id);
     const outcome = a.outcome;
+    // A device job that finished holds the device until its result is stored (finish releases it),
+    // so the next one starts after this one has ended.
+    if (outcome?.type !== 'done' || a.stopping === 'cancel' || this.closed) this.queue.release(a.id);
     const exitText = signal ? `signal ${signal}` : `exit code ${code}`;
     a.logFile.note(outcome?.type === 'failed' || (!outcome && !a.stopping) ? 'error' : 'info', `run ended: ${outcome?.type ?? 'no result'} (${exitText})`);
     if (outcome?.type === 'failed' && outcome.stack) a.logFile.note('error', outcome.stack);
@@ -496,7 +504,7 @@ export class JobRunner {
     } else if (a.stopping) {
       // Killed after it did not stop in time: the last periodic checkpoint is what a resume gets.
       const state: JobState = a.stopping === 'cancel' ? 'cancelled' : 'interrupted';
-      patch = { state, etaSeconds: null, message: state === 'cancelled' ? 'Cancelled (its process had to be killed)' : 'Interrupted: its process did not stop in time and was killed; resume continues from its last checkpoint' };
+      patch = { state, etaSeconds: null, message: state === 'cancelled' ? 'Cancelled' : 'Interrupted: its process did not stop in time and was killed; resume continues from its last checkpoint' };
     } else {
       patch = { state: 'failed', etaSeconds: null, message: 'Failed', error: withLastLines(describeExit(code, signal, a.logFile.lastLines(40)), a.logFile.lastLines(10)) };
     }
@@ -511,10 +519,14 @@ export class JobRunner {
    */
   private finish(project: string, jobId: string, result: unknown): void {
     if (this.finishing.has(jobId)) return;
-    const p = this.storeResult(project, jobId, result).finally(() => {
-      this.finishing.delete(jobId);
-      this.pump();
-    });
+    // Started a tick later, so `finishing` holds it before anything can announce the job's end.
+    const p = Promise.resolve()
+      .then(() => this.storeResult(project, jobId, result))
+      .finally(() => {
+        this.finishing.delete(jobId);
+        this.queue.release(jobId);
+        this.pump();
+      });
     this.finishing.set(jobId, p);
   }
 
@@ -565,32 +577,37 @@ export class JobRunner {
     if (!this.write(project, jobId, patch, from)) return;
     const job = this.tryStored(project, jobId);
     if (!job) return;
-    // Before those waiting hear of it, so a caller that sees `cancelled` finds the files gone (a
-    // discard that is synchronous; an asynchronous one finishes in the background).
-    if (job.state === 'cancelled') this.discard(job);
-    this.announce(jobId, job);
+    // Those waiting hear of it once its kind's store has removed what it made, so a caller that
+    // sees `cancelled` finds the files gone (the UI hears of the state at once).
+    const discarding = job.state === 'cancelled' ? this.discard(job) : null;
+    if (!discarding || this.finishing.has(jobId)) return this.announce(jobId, job);
+    if (!this.closed) this.emitState(job);
+    const p = discarding.finally(() => {
+      this.finishing.delete(jobId);
+      this.announce(jobId, this.tryStored(project, jobId) ?? job);
+    });
+    this.finishing.set(jobId, p);
   }
 
   /** Emits a job's new state and, once it no longer runs, wakes those waiting on it. */
   private announce(jobId: string, job: StoredJob): void {
     if (!this.closed) this.emitState(job);
     if (!isActive(job.state)) {
+      this.queue.release(jobId); // a job that ended holds the device no longer
       const list = this.waiters.get(jobId) ?? [];
       this.waiters.delete(jobId);
       for (const w of list) w(publicJob(job));
     }
   }
 
-  /** A job cancelled for good: its kind's store removes what it made (best effort, in the background). */
-  private discard(job: StoredJob): void {
+  /** A job cancelled for good: its kind's store removes what it made (best effort; never rejects). Null when the kind has nothing to remove. */
+  private discard(job: StoredJob): Promise<void> | null {
     const discard = this.opts.stores?.(job.kind)?.store.discard;
-    if (!discard) return;
+    if (!discard) return null;
     const failed = (err: unknown) => this.opts.log.warn(`job ${job.id} (${job.kind}) was cancelled, but removing its files failed: ${err instanceof Error ? err.message : String(err)}`);
-    try {
-      void Promise.resolve(discard(publicJob(job))).catch(failed);
-    } catch (err) {
-      failed(err);
-    }
+    return Promise.resolve()
+      .then(() => discard(publicJob(job)))
+      .catch(failed);
   }
 
   private write(project: string, jobId: string, patch: JobPatch, onlyIfState?: JobState): boolean {

@@ -60,6 +60,8 @@ export function existingPath(path: string): string {
   try {
     return realpathSync(resolve(path));
   } catch {
-    throw new ApiError({ code: 'not_found', message: `No project file at ${resolve(path)}`, file: resolve(path) });
+    // The path as the user typed it; where that leads only when it differs (a relative path).
+    const full = resolve(path);
+    throw new ApiError({ code: 'not_found', message: `No project file at ${path}${full !== path ? ` (${full})` : ''}`, file: full });
   }
 }

@@ -259,11 +259,46 @@ ALTER TABLE models ADD COLUMN params TEXT NOT NULL DEFAULT '{}' CHECK (json_vali
 CREATE INDEX models_run ON models(run_id);
 `;
 
+// Genome scans (main/api/scans.ts): a scan is a `runs` row of kind 'scan'; each score track it
+// made is a `tracks` row (class, strand) whose bigWig lives inside the project file, split into
+// fixed-size chunks, so the genome view reads it by byte range without loading it whole and the
+// project stays one portable file.
+const v5 = /* sql */ `
+ALTER TABLE tracks ADD COLUMN class_index INTEGER;
+ALTER TABLE tracks ADD COLUMN strand TEXT;                             -- combined, forward, reverse
+ALTER TABLE tracks ADD COLUMN size_bytes INTEGER;                      -- of the stored file
+ALTER TABLE tracks ADD COLUMN chunk_size INTEGER;                      -- bytes per chunk (the last may be shorter)
+ALTER TABLE tracks ADD COLUMN params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)); -- min, max, ...
+CREATE TABLE track_chunks (
+  track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+  seq      INTEGER NOT NULL CHECK (seq >= 0),
+  data     BLOB NOT NULL,
+  UNIQUE (track_id, seq)
+);
+`;
+
+// The genome view (main/api/genome-view.ts): the user's own track files, kept by reference in
+// `tracks` (kind 'file', with the index a BAM/CRAM/tabix file needs); the view's settings (last
+// locus, each track's visibility, order, colour, height) per genome; and an index for the per-locus
+// feature queries of region sets and datasets (igv.js asks for the features of the visible window).
+const v6 = /* sql */ `
+ALTER TABLE tracks ADD COLUMN index_path TEXT;
+CREATE TABLE genome_view (
+  genome_id  INTEGER PRIMARY KEY REFERENCES genomes(id) ON DELETE CASCADE,
+  settings   TEXT NOT NULL CHECK (json_valid(settings)),
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX regions_locus ON regions(region_set_id, chrom, start);
+CREATE INDEX dataset_items_locus ON dataset_items(dataset_id, chrom, start);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
   { version: 3, name: 'genomes, regions and dataset items', sql: v3 },
   { version: 4, name: 'model kinds, folders and checksums', sql: v4 },
+  { version: 5, name: 'scan tracks stored in chunks', sql: v5 },
+  { version: 6, name: 'genome view: track files and settings', sql: v6 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -15,11 +15,19 @@
 // Portability: while open, the file is in WAL mode; on close we checkpoint (TRUNCATE) and switch back
 // to the rollback journal, so a closed project is exactly one self-contained file that can be copied,
 // mailed, or opened read-only from a USB stick.
+//
+// Safety on open: a rollback journal left by a crash ("hot journal") can only be rolled back by a
+// connection that may write, so after the header checks (which write nothing) such a file is opened
+// read-write once to recover it. A file we may not write (read-only media, chattr +i, a read-only
+// folder) is opened read-only and stays in its journal mode; its writes fail with read_only. Every
+// first open runs PRAGMA quick_check, so a damaged file is refused with what to do instead of
+// failing later in the middle of some other operation.
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import { damagedError, sqliteProblem, writeBlocker } from './problems';
 
 export type Db = Database.Database;
 
@@ -43,6 +51,19 @@ export interface OpenOptions {
 export interface FileCheck {
   /** PRAGMA user_version of the file: the number of migrations applied. */
   schemaVersion: number;
+  /** Why this process may not write the file, or null when it may. */
+  readOnly: string | null;
+  /** True when a crash had left an unfinished change that this check rolled back. */
+  recovered: boolean;
+}
+
+export interface CheckOptions {
+  allowNewer?: boolean;
+  migrations?: readonly Migration[];
+  /** Run PRAGMA quick_check (default true); callers that already checked this version of the file skip it. */
+  quickCheck?: boolean;
+  /** Where automatic backups are kept, to name one in the advice for a damaged file. */
+  backupDir?: string;
 }
 
 function notAProject(path: string, why: string): ApiError {
@@ -74,25 +95,69 @@ function readHeader(path: string): Buffer {
   return header;
 }
 
+/** A hot journal: a rollback journal with content, left by a process that died inside a write. */
+function hasHotJournal(path: string): boolean {
+  try {
+    return statSync(path + '-journal').size > 0;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Whether `path` is a project this Loci can open, without changing the file. Throws ApiError
- * not_found, not_a_project, or newer_schema (unless `allowNewer`).
+ * Whether `path` is a project this Loci can open, without changing the file, except that a change a
+ * crash left unfinished is rolled back first (as SQLite itself would on the next write). Throws
+ * ApiError not_found, not_a_project, damaged, read_only (a crash needs recovering but the file may
+ * not be written) or newer_schema (unless `allowNewer`).
  */
-export function checkProjectFile(path: string, opts: { allowNewer?: boolean; migrations?: readonly Migration[] } = {}): FileCheck {
+export function checkProjectFile(path: string, opts: CheckOptions = {}): FileCheck {
   const header = readHeader(path);
   const appId = header.readUInt32BE(68);
   if (appId !== LOCI_APPLICATION_ID) throw notAProject(path, 'it is a SQLite database of another program');
+  const readOnly = writeBlocker(path);
+  let recovered = false;
+  if (hasHotJournal(path)) {
+    if (readOnly) {
+      throw new ApiError({
+        code: 'read_only',
+        message:
+          `${path} was left half-written by a crash and must be repaired, but ${readOnly}: copy it together with ` +
+          `${basename(path)}-journal to a folder you can write to and open the copy (nothing was changed)`,
+        file: path,
+      });
+    }
+    // A read-only connection cannot roll a hot journal back ("attempt to write a readonly database"):
+    // the first read on a read-write connection does it.
+    const rw = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      rw.prepare('SELECT count(*) FROM sqlite_schema').get();
+      recovered = true;
+    } catch (err) {
+      throw sqliteProblem(err, path, opts.backupDir) ?? err;
+    } finally {
+      rw.close();
+    }
+  }
   // The header's user_version can lag behind a WAL that another process has not checkpointed yet,
   // so ask SQLite, read-only.
-  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   let schemaVersion: number;
+  let db: Db | undefined;
   try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     schemaVersion = db.pragma('user_version', { simple: true }) as number;
     if (schemaVersion >= 1 && !db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get()) {
       throw notAProject(path, 'it carries the Loci mark but has no project table; it may be damaged');
     }
+    if (opts.quickCheck !== false) {
+      const rows = db.pragma('quick_check(5)') as Array<{ quick_check: string }>;
+      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length) throw damagedError(path, `the integrity check found: ${problems.join('; ')}`, opts.backupDir);
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw sqliteProblem(err, path, opts.backupDir) ?? err;
   } finally {
-    db.close();
+    db?.close();
   }
   const known = (opts.migrations ?? MIGRATIONS).length;
   if (schemaVersion > known && !opts.allowNewer) {
@@ -102,7 +167,7 @@ export function checkProjectFile(path: string, opts: { allowNewer?: boolean; mig
       file: path,
     });
   }
-  return { schemaVersion };
+  return { schemaVersion, readOnly, recovered };
 }
 
 function configure(db: Db): void {
@@ -157,7 +222,7 @@ export function createProjectFile(path: string, name: string, opts: OpenOptions)
   } catch (err) {
     db?.close();
     removeProjectFiles(path);
-    throw err;
+    throw sqliteProblem(err, path) ?? err;
   }
 }
 
@@ -167,12 +232,32 @@ export interface OpenedProject {
   schemaBefore: number;
   /** The copy written before an upgrade, if any. */
   backupPath: string | null;
+  /** Why the file was opened read-only (its writes fail with read_only), or null when it is writable. */
+  readOnly: string | null;
+  /** True when an unfinished change left by a crash was rolled back on opening. */
+  recovered: boolean;
 }
 
-/** Opens a project for reading and writing, upgrading an older schema. Throws as checkProjectFile. */
-export function openProjectFile(path: string, opts: OpenOptions): OpenedProject {
+/**
+ * Opens a project, upgrading an older schema: read-write where this process may write the file,
+ * else read-only (no upgrade possible then). Throws as checkProjectFile.
+ */
+export function openProjectFile(path: string, opts: OpenOptions & { quickCheck?: boolean }): OpenedProject {
   const migrations = opts.migrations ?? MIGRATIONS;
-  const { schemaVersion } = checkProjectFile(path, { migrations });
+  const { schemaVersion, readOnly, recovered } = checkProjectFile(path, { migrations, quickCheck: opts.quickCheck, backupDir: opts.backupDir });
+  if (readOnly) {
+    if (schemaVersion < migrations.length) {
+      throw new ApiError({
+        code: 'read_only',
+        message: `${path} was written by an older Loci and must be upgraded to open, but ${readOnly}: copy it to a folder you can write to and open the copy (nothing was changed)`,
+        file: path,
+      });
+    }
+    // No WAL switch (that is a write); the file stays as it is.
+    const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db.pragma('foreign_keys = ON');
+    return { db, schemaBefore: schemaVersion, backupPath: null, readOnly, recovered };
+  }
   const db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
     configure(db);
@@ -182,10 +267,10 @@ export function openProjectFile(path: string, opts: OpenOptions): OpenedProject 
       migrate(db, migrations);
       db.prepare('UPDATE meta SET app_version = ? WHERE id = 1').run(opts.appVersion);
     }
-    return { db, schemaBefore: schemaVersion, backupPath };
+    return { db, schemaBefore: schemaVersion, backupPath, readOnly: null, recovered };
   } catch (err) {
-    closeProjectFile(db);
-    throw err;
+    closeProjectFile(db, path);
+    throw sqliteProblem(err, path, opts.backupDir) ?? err;
   }
 }
 
@@ -197,17 +282,39 @@ function backupBeforeUpgrade(db: Db, path: string, schemaVersion: number, backup
   return target;
 }
 
-/** Checkpoints the WAL into the file and closes it, leaving one self-contained file. */
-export function closeProjectFile(db: Db): void {
-  if (!db.open) return;
+/**
+ * Checkpoints the WAL into the file and closes it, leaving one self-contained file. Returns null when
+ * that worked, else what the user must know: the latest changes are then still in the -wal file next
+ * to the project (safe, and folded in on the next open), so the two must stay together.
+ */
+export function closeProjectFile(db: Db, path: string = db.name): string | null {
+  if (!db.open) return null;
+  let problem: string | null = null;
   try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    // Fails with SQLITE_BUSY when another process has the project open; the file is still consistent.
-    db.pragma('journal_mode = DELETE');
-  } catch {
-    // keep closing
+    if (!db.readonly) {
+      const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      // busy: another connection (the app, the CLI) is reading; it checkpoints when it closes.
+      if (row && row.busy === 0) db.pragma('journal_mode = DELETE');
+    }
+  } catch (err) {
+    problem = sqliteProblem(err, path)?.message ?? (err instanceof Error ? err.message : String(err));
   } finally {
     db.close();
+  }
+  if (problem !== null && walSize(path) > 0) {
+    return (
+      `could not fold the latest changes into ${path} (${problem}); they are safe in ${basename(path)}-wal next to it. ` +
+      'Keep the two files together (do not copy or move the .loci alone); Loci finishes this the next time it opens the project with space to spare'
+    );
+  }
+  return problem;
+}
+
+function walSize(path: string): number {
+  try {
+    return statSync(path + '-wal').size;
+  } catch {
+    return 0;
   }
 }
 

@@ -14,7 +14,7 @@
 //     ApiErrorBody `{ code, message, issues?, file?, line? }` with status: 400 invalid_input (also
 //     for a body that is not JSON), 401 unauthorized (no or wrong token), 404 unknown_method /
 //     not_found, 405 for any HTTP method but POST, 409 conflict / cancelled, 413 body too large,
-//     422 bad_file / not_a_project / newer_schema, 500 internal.
+//     422 bad_file / not_a_project / newer_schema / damaged, 409 read_only, 507 no_space, 500 internal.
 //   * `GET /events?token=<token>` upgraded to a WebSocket (browsers cannot set headers on one):
 //     each message is JSON `{ "channel": string, "payload": any }`, one per EventBus event, sent to
 //     every connected page. Messages from the page are ignored. A missing or wrong token is
@@ -78,6 +78,9 @@ const statusByCode: Record<ErrorCode, number> = {
   not_a_project: 422,
   newer_schema: 422,
   bad_file: 422,
+  damaged: 422,
+  read_only: 409,
+  no_space: 507,
   internal: 500,
 };
 

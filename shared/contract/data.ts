@@ -53,6 +53,8 @@ export const ChromMappingSuggestion = z.object({
   description: z.string(),
   unmapped: z.array(z.string()),
 });
+export const ProblemGroup = z.object({ problem: z.string(), count: z.number().int(), lines: z.array(z.number().int()) });
+export type ProblemGroup = z.infer<typeof ProblemGroup>;
 export const RegionRecord = z.object({
   chrom: z.string(),
   start: z.number().int(),
@@ -76,11 +78,18 @@ export const RegionPreview = z.object({
   otherLines: z.number().int(),
   /** Records that passed the checks. */
   validCount: z.number().int(),
-  gffTypes: z.array(z.object({ type: z.string(), count: z.number().int() })),
+  /** Feature lines of each type; `valid`: those that passed the checks (what importing the type adds). */
+  gffTypes: z.array(z.object({ type: z.string(), count: z.number().int(), valid: z.number().int().optional() })),
   errors: z.array(LineError),
   errorCount: z.number().int(),
+  /** The problems with identical text folded into one entry each, with how many lines have it. */
+  errorGroups: z.array(ProblemGroup).optional(),
+  /** Chromosome names of the file that the genome lacks (after any renaming): the names a mapping can fix. */
+  unknownChroms: z.array(z.string()).optional(),
   summary: z.string(),
   chromMapping: ChromMappingSuggestion.optional(),
+  /** The file states chromosome lengths (GFF3 ##sequence-region) that differ from the genome's: probably another assembly. */
+  assemblyWarning: z.string().optional(),
 });
 export type RegionPreview = z.infer<typeof RegionPreview>;
 
@@ -99,6 +108,9 @@ export const RegionSet = z.object({
   createdAt: z.string(),
 });
 export type RegionSet = z.infer<typeof RegionSet>;
+
+/** Negatives keep this many bp from every labelled region unless told otherwise: the wizard's and the CLI's default. */
+export const DEFAULT_NEGATIVE_MARGIN = 100;
 
 const Rename = z.record(z.string().min(1), z.string().min(1, 'The new chromosome name is empty'));
 

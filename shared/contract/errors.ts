@@ -9,6 +9,9 @@ export const ErrorCode = z.enum([
   'newer_schema', // the project was written by a newer Loci
   'conflict', // e.g. a project file already exists at that path
   'bad_file', // a user's input file is malformed (names file and line)
+  'read_only', // the project (or file) may not be written here: on read-only media, immutable, a read-only folder
+  'no_space', // a write failed for lack of disk space (names the file and folder; nothing was changed)
+  'damaged', // a project file fails its integrity check (names the file and what to do)
   'unauthorized', // browser mode: missing or wrong token, or foreign origin
   'unknown_method',
   'cancelled',
@@ -52,11 +55,25 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: i.path.length ? i.path.map(String).join('.') : '(input)', message: i.message }));
 }
 
-export function invalidInput(method: string, error: z.ZodError): ApiError {
+/** 'settings.maxSteps' -> 'max steps', 'datasetId' -> 'dataset': a field as a person calls it. */
+export function fieldLabel(path: string): string {
+  const last = path.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? path;
+  return last.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+// zod's own messages ("Too small: expected ...") do not say which field; ours do ("A project needs a name").
+const GENERIC = /^(Invalid|Too (small|big)|Expected|Unrecognized|Required)/;
+
+/**
+ * One sentence per problem for people: the schema's own messages as they are, zod's generic ones
+ * prefixed with the field in words; never an internal field name or method name (those stay in `issues`).
+ */
+export function issuesMessage(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => (GENERIC.test(i.message) && i.path !== '(input)' ? `${fieldLabel(i.path)}: ${i.message}` : i.message)).join('; ');
+}
+
+/** `_method` is kept for callers' symmetry; the method name is not for the person reading the message. */
+export function invalidInput(_method: string, error: z.ZodError): ApiError {
   const issues = issuesFromZod(error);
-  return new ApiError({
-    code: 'invalid_input',
-    message: `Invalid input for ${method}: ` + issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-    issues,
-  });
+  return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
 }

@@ -8,6 +8,8 @@ import { jobMethods } from './jobs';
 import { modelMethods } from './models';
 import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
+import { genomeViewMethods } from './genome-view';
+import { scanMethods } from './scans';
 
 export const api = {
   ...systemMethods,
@@ -17,6 +19,8 @@ export const api = {
   ...modelMethods,
   ...trainingMethods,
   ...adaptMethods,
+  ...genomeViewMethods,
+  ...scanMethods,
 };
 
 export type Api = typeof api;

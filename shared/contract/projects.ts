@@ -12,6 +12,10 @@ export const ProjectInfo = z.object({
   createdAt: z.string(),
   modifiedAt: z.string(),
   schemaVersion: z.number().int(),
+  /** True when Loci may not write the file here (read-only media or folder, immutable file): reading works, changes are refused. */
+  readOnly: z.boolean(),
+  /** Why it is read-only, e.g. "its folder /media/usb is read-only". */
+  readOnlyReason: z.string().optional(),
   sizeBytes: z.number().int().nonnegative(),
   counts: z.object({
     genomes: z.number().int(),
@@ -28,6 +32,8 @@ export const RecentProject = z.object({
   openedAt: z.string(),
   /** false when the file has been moved or deleted since it was last opened. */
   exists: z.boolean(),
+  /** Why the file cannot be opened now (damaged, not a project, needs repair but read-only, ...); absent when it can. */
+  unavailable: z.string().optional(),
 });
 export type RecentProject = z.infer<typeof RecentProject>;
 

@@ -1,6 +1,7 @@
 // App-level methods: version, mode, and the compute backend the engine uses.
 import { z } from 'zod';
 import { method } from './define';
+import { FilePath } from './projects';
 
 export const BackendName = z.enum(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof BackendName>;
@@ -37,7 +38,15 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+export const FileCheck = z.object({ path: z.string(), size: z.number().int().nonnegative(), compression: z.enum(['none', 'gzip', 'bgzip']) });
+export type FileCheck = z.infer<typeof FileCheck>;
+
 export const systemMethods = {
+  'system.checkFile': method(
+    z.object({ path: FilePath }).strict(),
+    FileCheck,
+    "Check that a file the user typed is there and readable before a wizard goes on (fails 'bad_file' naming the path: not found, a folder, empty, binary).",
+  ),
   'system.info': method(z.object({}).strict(), AppInfo, 'Version, mode (desktop or browser) and where Loci keeps its data.'),
   'system.backend': method(
     z.object({ refresh: z.boolean().default(false) }).strict(),

@@ -51,6 +51,10 @@ export const Estimate = z.object({
   maxLength: z.number().int(),
   /** How the estimate was made, e.g. "measured 3 steps of batch 8 on wasm, scaled". */
   basis: z.string(),
+  /** What the run does, in order, with the time of each (they add up to `seconds`). */
+  phases: z.array(z.object({ label: z.string(), seconds: z.number() })).optional(),
+  /** How sure: the total probably lies between these (from the measurement's step-to-step spread, at least ±25%). */
+  range: z.object({ low: z.number(), high: z.number() }).optional(),
   warnings: z.array(z.string()),
 });
 export type Estimate = z.infer<typeof Estimate>;
@@ -108,7 +112,19 @@ export const RunDetail = RunSummary.extend({
   checkpoints: z.array(z.object({ step: z.number().int(), devLoss: z.number().nullable(), best: z.boolean() })),
   test: TestMetrics.nullable(),
   /** Test examples the chosen model gets most wrong (highest probability on a wrong class). */
-  mostWrong: z.array(z.object({ index: z.number().int(), sequence: z.string(), label: z.string(), predicted: z.string(), confidence: z.number() })),
+  mostWrong: z.array(
+    z.object({
+      index: z.number().int(),
+      sequence: z.string(),
+      label: z.string(),
+      predicted: z.string(),
+      confidence: z.number(),
+      /** Where the example came from on the genome (BED coordinates); absent for imported sequences or a removed dataset. */
+      locus: z.object({ chrom: z.string(), start: z.number().int(), end: z.number().int(), strand: z.enum(['+', '-', '.']).nullable() }).optional(),
+      /** How the dataset labelled it: positive (a region set), background, shuffled or imported. */
+      origin: z.string().optional(),
+    }),
+  ),
   throughput: z.object({ tokensPerSecond: z.number().nullable(), secondsPerEpoch: z.number().nullable() }),
   error: z.string().nullable(),
 });

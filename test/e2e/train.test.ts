@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { dispatch } from '../../main/api/index';
 import type { ApiError, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, startServerAndBrowser, type AppPage, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type AppPage, type LociServer } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
 
@@ -91,10 +91,7 @@ describe('Train page: wizard, live dashboard, pause/resume, cancel, test metrics
 
   const withApp = appRunner(() => ({ browser, server }), { failureName: 'train-failed', fullPageOnFailure: true, localOnly: true });
 
-  async function openProject(page: Page) {
-    await page.getByRole('button', { name: 'Open Motif training' }).click();
-    await page.getByTestId('open-project-name').filter({ hasText: 'Motif training' }).waitFor();
-  }
+  const openProject = (page: Page) => openProjectByName(page, 'Motif training');
 
   async function goToTrain(page: Page) {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Train' }).click();
@@ -111,17 +108,6 @@ describe('Train page: wizard, live dashboard, pause/resume, cancel, test metrics
 
   const points = async (chart: Locator) => Number((await chart.getAttribute('data-points')) ?? '0');
 
-  /** Waits until `read` returns a value that `ok` accepts (the page updates from events). */
-  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-    const t0 = Date.now();
-    let v = await read();
-    while (!ok(v)) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)})`);
-      await new Promise((r) => setTimeout(r, 150));
-      v = await read();
-    }
-    return v;
-  }
 
   const stepOf = async (page: Page) => Number(((await page.getByTestId('run-step').textContent()) ?? '0').split('/')[0]!.replace(/\D/g, '') || '0');
   const stateOf = async (page: Page) => ((await page.getByTestId('run-state').textContent()) ?? '').trim();

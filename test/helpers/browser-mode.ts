@@ -180,3 +180,21 @@ export function appRunner(env: () => { browser: Browser; server: LociServer }, o
     }
   };
 }
+
+/** Waits until `read` returns a value that `ok` accepts (the page updates from events), polling every `pollMs`. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000, pollMs = 150): Promise<T> {
+  const t0 = Date.now();
+  let v = await read();
+  while (!ok(v)) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, pollMs));
+    v = await read();
+  }
+  return v;
+}
+
+/** Opens a project from the Projects page's Recent list by its name and waits until the shell shows it. */
+export async function openProjectByName(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Open ${name}` }).click();
+  await page.getByTestId('open-project-name').filter({ hasText: name }).waitFor();
+}

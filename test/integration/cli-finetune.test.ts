@@ -56,11 +56,11 @@ test('loci finetune: mistakes are named (usage errors exit 2, a wrong dataset or
   const loraFlags = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--lora-rank', '4']);
   assert.equal(loraFlags.code, 2);
   const noDataset = await cli(['finetune', ...p, '--dataset', 'nope', '--model', 'tiny-bpe']);
-  assert.deepEqual([noDataset.code, noDataset.stderr], [1, 'loci: datasetId: No dataset "nope" in this project (give its id or exact name)\n']);
+  assert.deepEqual([noDataset.code, noDataset.stderr], [1, 'loci: No dataset "nope" in this project (give its id or exact name)\n']);
   const tooLong = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-length', '1000']);
-  assert.deepEqual([tooLong.code, tooLong.stderr], [1, 'loci: settings.maxLength: "tiny-bpe" reads at most 512 tokens; got 1000\n']);
+  assert.deepEqual([tooLong.code, tooLong.stderr], [1, 'loci: "tiny-bpe" reads at most 512 tokens; got 1000\n']);
   const badRange = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--lr', '5']);
   assert.equal(badRange.code, 1);
-  assert.match(badRange.stderr, /settings\.lr: A learning rate above 1 diverges/);
+  assert.match(badRange.stderr, /A learning rate above 1 diverges/);
   assert.deepEqual(await h.call('training.list', { project: h.project }), []);
 });

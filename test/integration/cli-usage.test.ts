@@ -33,6 +33,10 @@ test('mistyped commands, flags and arguments exit 2 with a pointer to --help', a
     [['serve', '--port', 'eighty'], /--port must be a number from 0 to 65535, got "eighty"/],
     [['serve', '--port', '70000'], /--port must be a number from 0 to 65535, got "70000"/],
     [['project', 'list', '-x'], /Unknown option '-x'/],
+    // A mistyped option gets the nearest real one (issue 10).
+    [['finetune', '--project', '/x.loci', '--dataset', 'd', '--model', 'm', '--max-step', '10'], /^loci: Unknown option '--max-step'; did you mean --max-steps\?\nRun "loci finetune --help" for usage\.\n$/],
+    [['project', 'create', 'A', '--pth', '/x.loci'], /Unknown option '--pth'; did you mean --path\?/],
+    [['project', 'list', '--zzzzzz'], /^loci: Unknown option '--zzzzzz'\nRun/],
     [['call', 'projects.explode'], /No such method: projects\.explode \(see "loci api"\)/],
   ];
   for (const [args, message] of cases) {
@@ -80,7 +84,7 @@ test('API errors exit 1 with the message only; LOCI_DEBUG=1 adds the stack', asy
   assert.equal(debug.code, 1);
   assert.match(debug.stderr, /^loci: .* is not a Loci project.*\nApiError: .*\n +at /);
   const invalid = await cli(['project', 'create', '   ', '--data-dir', join(dir, 'data')]);
-  assert.deepEqual(invalid, { code: 1, stdout: '', stderr: 'loci: Invalid input for projects.create: name: A project needs a name\n' });
+  assert.deepEqual(invalid, { code: 1, stdout: '', stderr: 'loci: A project needs a name\n' });
 });
 
 test('delete asks for --yes; create refuses an existing file; call reaches any method', async (t) => {

@@ -56,7 +56,7 @@ test('cancel stops a running job, which saves its checkpoint and ends cancelled 
   await h.until(job.id, (p) => (p.step ?? 0) >= 3);
   const asked = await h.call('jobs.cancel', { project: h.project, jobId: job.id });
   assert.equal(asked.state, 'running');
-  assert.equal(asked.message, 'Cancelling: saving a checkpoint');
+  assert.equal(asked.message, 'Cancelling');
   const end = await h.settled(job.id);
   assert.equal(end.state, 'cancelled');
   const saved = readCounter(end.checkpointDir ?? '');

@@ -11,6 +11,7 @@ const info = {
   createdAt: '2024-01-01T00:00:00.000Z',
   modifiedAt: '2024-01-01T00:00:00.000Z',
   schemaVersion: 1,
+  readOnly: false,
   sizeBytes: 4096,
   counts: { genomes: 0, datasets: 0, models: 0, runs: 0 },
 };
@@ -55,7 +56,8 @@ test('an empty project name is refused with an issue on the name field', async (
   const err = await rejection(dispatch(services, 'projects.create', { name: '' }));
   assert.equal(err.code, 'invalid_input');
   assert.deepEqual(err.issues, [{ path: 'name', message: 'A project needs a name' }]);
-  assert.equal(err.message, 'Invalid input for projects.create: name: A project needs a name');
+  // People read the schema's message, no method or field names (those stay in issues).
+  assert.equal(err.message, 'A project needs a name');
   assert.equal(calls.length, 0, 'the service must not run on invalid input');
 });
 

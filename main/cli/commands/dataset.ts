@@ -1,10 +1,11 @@
 // loci dataset build|list|show|export|remove: labelled train/dev/test datasets in a project.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatasetSpec, DatasetSummary } from '../../../shared/contract/data';
+import { DEFAULT_NEGATIVE_MARGIN, type DatasetSpec, type DatasetSummary } from '../../../shared/contract/data';
 import { defineCommand, UsageError, type CliRun } from '../command';
+import { formatLocus } from '../../../shared/locus';
 import { keyValues, printJson, table } from '../format';
-import { requireProject, resolveGenome, showProgress } from './import';
+import { genomeOrOnly, requireProject, showProgress } from './import';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;
 
@@ -71,7 +72,10 @@ async function specFromFlags(run: CliRun, project: string, cmd: string): Promise
   }
   const spec: Record<string, unknown> = { source: 'regions', window: { mode: 'centred', length: 200 }, negatives: { strategy: 'gc-matched' }, split: { kind: 'blocks', fractions: { train: 0.8, dev: 0.1, test: 0.1 } }, ...base };
   if (spec.source !== 'regions') return spec as DatasetSpec;
-  if (typeof v.genome === 'string') spec.genomeId = (await resolveGenome(run, project, v.genome, cmd)).id;
+  if (typeof v.genome === 'string' || spec.genomeId === undefined) {
+    const g = await genomeOrOnly(run, project, v.genome, cmd);
+    if (g) spec.genomeId = g.id;
+  }
   if (typeof v.regions === 'string') {
     const sets = await run.call('regions.list', { project });
     spec.regionSets = v.regions.split(',').map((ref) => {
@@ -80,7 +84,7 @@ async function specFromFlags(run: CliRun, project: string, cmd: string): Promise
       return { id: s.id };
     });
   }
-  if (spec.genomeId === undefined) throw new UsageError('--genome ID|NAME is required (or genomeId in --spec)', cmd);
+  if (spec.genomeId === undefined) throw new UsageError('--genome ID|NAME is required when the project has more than one genome, or none (or genomeId in --spec)', cmd);
   if (spec.regionSets === undefined) throw new UsageError('--regions ID|NAME,... is required (or regionSets in --spec)', cmd);
   const window = numberFlag(run, 'window', cmd, true);
   if (window !== undefined) spec.window = { ...(spec.window as object), length: window };
@@ -88,8 +92,10 @@ async function specFromFlags(run: CliRun, project: string, cmd: string): Promise
   if (typeof v.negatives === 'string') negatives.strategy = v.negatives;
   const ratio = numberFlag(run, 'ratio', cmd, false);
   if (ratio !== undefined) negatives.ratio = ratio;
+  // The same default as the wizard's, unless the spec file sets one.
   const margin = numberFlag(run, 'margin', cmd, true);
   if (margin !== undefined) negatives.margin = margin;
+  else if (negatives.margin === undefined) negatives.margin = DEFAULT_NEGATIVE_MARGIN;
   spec.negatives = negatives;
   if (split) spec.split = split;
   if (v.rc === true) spec.rcAugment = true;
@@ -138,7 +144,7 @@ export const datasetBuild = defineCommand({
     window: { type: 'string', value: 'BP', description: 'window length, centred on each region (default 200)' },
     negatives: { type: 'string', value: 'STRATEGY', description: 'gc-matched (default), random, shuffled or none' },
     ratio: { type: 'string', value: 'R', description: 'negatives per positive (default 1)' },
-    margin: { type: 'string', value: 'BP', description: 'no negative within this distance of a region (default 0)' },
+    margin: { type: 'string', value: 'BP', description: `no negative within this distance of a region (default ${DEFAULT_NEGATIVE_MARGIN})` },
     split: { type: 'string', value: 'SPEC', description: 'blocks:0.8,0.1,0.1 (default), random:0.8,0.1,0.1 or chroms:dev=chr2;test=chr3' },
     rc: { type: 'boolean', description: 'add reverse-complement copies of the training windows' },
     seed: { type: 'string', value: 'N', description: 'random seed (default 42)' },
@@ -189,7 +195,7 @@ export const datasetShow = defineCommand({
     const d = await resolveDataset(run, project, run.positionals[0]!, cmd);
     const got = await run.call('datasets.get', { project, id: d.id, examples: numberFlag(run, 'examples', cmd, true) ?? 3 });
     if (run.json) return run.io.out(printJson(got));
-    const ex = got.examples.map((e) => [e.split, e.label, e.chrom === null ? '' : `${e.chrom}:${e.start}-${e.end}(${e.strand})`, e.sequence.length > 60 ? `${e.sequence.slice(0, 57)}...` : e.sequence]);
+    const ex = got.examples.map((e) => [e.split, e.label, e.chrom === null || e.start === null || e.end === null ? '' : formatLocus({ chrom: e.chrom, start: e.start, end: e.end, strand: e.strand }), e.sequence.length > 60 ? `${e.sequence.slice(0, 57)}...` : e.sequence]);
     run.io.out(`${summaryText(got.summary)}\n\n${table(['SPLIT', 'LABEL', 'LOCUS', 'SEQUENCE'], ex)}`);
   },
 });

@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunDetail, RunSummary } from '../../../shared/contract/training';
+import type { Estimate, RunDetail, RunSummary } from '../../../shared/contract/training';
 import { waitForRun } from '../../api/training';
 import { formatEta } from '../../jobs/index';
+import { formatLocus } from '../../../shared/locus';
+import { judgeRun } from '../../../shared/run-verdict';
 import { defineCommand, UsageError, type CliOption, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
@@ -109,9 +111,38 @@ export function describeRunEnd(run: RunDetail): string {
         .map((l) => '  ' + l)
         .join('\n'),
     );
+    const verdict = judgeRun(t, run.classNames, run.mode);
+    if (verdict) lines.push('', `Warning: ${verdict.title}.`, ...verdict.findings.map((f) => `  ${f}`), 'What to try:', ...verdict.advice.map((a) => `  - ${a}`));
+    const wrong = run.mostWrong.filter((w) => w.label !== w.predicted).slice(0, 5);
+    if (wrong.length) {
+      lines.push('', 'Test examples the model gets most wrong:');
+      lines.push(
+        table(
+          ['#', 'LOCUS', 'LABEL', 'LABELLED AS', 'PREDICTED', 'CONFIDENCE'],
+          wrong.map((w) => [String(w.index), w.locus ? formatLocus(w.locus) : '(not from the genome)', w.label, w.origin ?? '', w.predicted, `${(w.confidence * 100).toFixed(1)}%`]),
+        )
+          .split('\n')
+          .map((l) => '  ' + l)
+          .join('\n'),
+      );
+    }
   } else if (run.state === 'done') lines.push('No test split: no test metrics.');
+  else if (run.state === 'cancelled') lines.push('Cancelled before its test: no test metrics.');
   if (run.outputModelId) lines.push('', `Saved model: id ${run.outputModelId} ("${run.name}")`);
   return lines.join('\n');
+}
+
+/** The wizard's estimate step, for the terminal: the total with its likely range, each phase, memory, how it was measured. */
+export function describeEstimate(e: Estimate): string {
+  const rows: [string, string][] = [
+    ['Total', `about ${formatEta(e.seconds)}${e.range ? ` (probably ${formatEta(e.range.low)} to ${formatEta(e.range.high)})` : ''}`],
+    ...(e.phases ?? []).map((p, i): [string, string] => [`Phase ${i + 1}`, `${p.label}: about ${formatEta(p.seconds)}`]),
+    ['Peak memory', `${(e.peakMemoryBytes / 2 ** 30).toFixed(2)} GB`],
+    ['Backend', e.backend],
+    ['Max tokens', e.maxLength.toLocaleString('en-US')],
+    ['Measured', e.basis],
+  ];
+  return [keyValues(rows), ...e.warnings.map((w) => `Warning: ${w}`)].join('\n');
 }
 
 const EXIT: Record<string, number> = { done: 0, failed: 1, cancelled: 1, paused: 130, interrupted: 130 };
@@ -196,6 +227,7 @@ export const finetune = defineCommand({
     'lora-alpha': { type: 'string', value: 'A', description: 'LoRA alpha (default 16)' },
     'lora-dropout': { type: 'string', value: 'P', description: 'LoRA dropout (default 0.05)' },
     backend: { type: 'string', value: 'NAME', description: 'auto|tfjs-node-gpu|tfjs-node|wasm|cpu (default auto)' },
+    estimate: { type: 'boolean', description: 'only say how long the run would take and how much memory it needs (measured here), then stop' },
     detach: { type: 'boolean', description: 'start the run in a background process and return at once' },
     quiet: { type: 'boolean', short: 'q', description: "don't show the run's log lines" },
   },
@@ -206,6 +238,10 @@ export const finetune = defineCommand({
     if (!dataset) throw new UsageError('loci finetune needs --dataset ID|NAME', NAME);
     if (!model) throw new UsageError('loci finetune needs --model ID|NAME', NAME);
     const settings = settingsOf(run.values);
+    if (run.values.estimate === true) {
+      const e = await run.call('training.estimate', { project, datasetId: dataset, modelId: model, settings: settings as never });
+      return run.io.out(run.json ? printJson(e) : describeEstimate(e));
+    }
     if (run.values.detach === true) return detach(run, project);
     const started = await run.call('training.start', {
       project,

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { countOf, type Genome, type RegionPreview } from '../../../shared/contract/data';
 import { defineCommand, UsageError, type CliRun } from '../command';
+import { formatLocus } from '../../../shared/locus';
 import { formatBytes, keyValues, printJson, table } from '../format';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;
@@ -54,6 +55,13 @@ export async function resolveGenome(run: CliRun, project: string, ref: string, c
   return found;
 }
 
+/** The genome named by --genome, or the project's only genome when there is just one (undefined otherwise). */
+export async function genomeOrOnly(run: CliRun, project: string, ref: unknown, command: string): Promise<Genome | undefined> {
+  if (typeof ref === 'string') return resolveGenome(run, project, ref, command);
+  const all = await run.call('genomes.list', { project });
+  return all.length === 1 ? all[0] : undefined;
+}
+
 /** "chr1=1,chrM=MT" -> { chr1: '1', chrM: 'MT' } (file name = genome name). */
 export function parseRename(text: string, command: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -102,9 +110,16 @@ function previewText(p: RegionPreview): string {
   const lines = [`${p.file}: ${p.format.toUpperCase()}, ${p.validCount} valid records of ${p.dataLines} data line${p.dataLines === 1 ? '' : 's'}${other}`];
   if (p.gffTypes.length) lines.push(`Feature types: ${p.gffTypes.map((t) => `${t.type} (${t.count})`).join(', ')}`);
   if (p.records.length) {
-    lines.push('', table(['LINE', 'CHROM', 'START', 'END', 'STRAND', 'NAME'], p.records.slice(0, 10).map((r) => [String(r.line), r.chrom, String(r.start), String(r.end), r.strand ?? '.', r.name ?? (r.type ? `(${r.type})` : '')])));
+    lines.push('', table(['LINE', 'LOCUS (1-based, inclusive)', 'NAME'], p.records.slice(0, 10).map((r) => [String(r.line), formatLocus(r), r.name ?? (r.type ? `(${r.type})` : '')])));
   }
-  if (p.errorCount) lines.push('', `${p.errorCount} problem${p.errorCount === 1 ? '' : 's'}:`, ...p.errors.slice(0, 10).map((e) => `  ${e.message}`));
+  if (p.errorCount) {
+    const groups = p.errorGroups && p.errorGroups.reduce((a, g) => a + g.count, 0) === p.errorCount ? p.errorGroups : undefined;
+    const shown = groups
+      ? groups.slice(0, 10).map((g) => `  ${countOf(g.count, 'line')}: ${g.problem} (line${g.count === 1 ? '' : 's'} ${g.lines.join(', ')}${g.count > g.lines.length ? ', …' : ''})`)
+      : p.errors.slice(0, 10).map((e) => `  ${e.message}`);
+    lines.push('', `${countOf(p.errorCount, 'line')} with problems in ${p.file}:`, ...shown);
+  }
+  if (p.assemblyWarning) lines.push('', `Warning: ${p.assemblyWarning}`);
   if (p.chromMapping) lines.push('', `Chromosome names: ${p.chromMapping.description}`, `  import with --rename ${Object.entries(p.chromMapping.mapping).map(([a, b]) => `${a}=${b}`).join(',')}`);
   return lines.join('\n');
 }
@@ -116,7 +131,7 @@ export const importRegions = defineCommand({
   positionals: { min: 1, max: 1 },
   options: {
     ...projectOption,
-    genome: { type: 'string', value: 'ID|NAME', description: 'the genome the coordinates refer to' },
+    genome: { type: 'string', value: 'ID|NAME', description: "the genome the coordinates refer to (default: the project's only genome)" },
     name: { type: 'string', value: 'NAME', description: "the set's name (its class label in datasets)" },
     format: { type: 'string', value: 'bed|gff3', description: 'file format (default: from the extension or content)' },
     types: { type: 'string', value: 'gene,CDS', description: 'GFF3 feature types to keep (default: gene)' },
@@ -133,13 +148,13 @@ export const importRegions = defineCommand({
     const format = typeof v.format === 'string' ? v.format : undefined;
     if (format !== undefined && format !== 'bed' && format !== 'gff3') throw new UsageError(`--format must be bed or gff3, got "${format}"`, cmd);
     const rename = typeof v.rename === 'string' ? parseRename(v.rename, cmd) : undefined;
-    const genome = typeof v.genome === 'string' ? await resolveGenome(run, project, v.genome, cmd) : undefined;
+    const genome = await genomeOrOnly(run, project, v.genome, cmd);
     if (v.preview === true) {
       const p = await run.call('regions.preview', { project, path, ...(format && { format }), ...(genome && { genomeId: genome.id }), ...(rename && { rename }) });
       run.io.out(run.json ? printJson(p) : previewText(p));
       return p.errorCount ? 1 : 0;
     }
-    if (!genome) throw new UsageError('--genome ID|NAME is required (or use --preview)', cmd);
+    if (!genome) throw new UsageError('--genome ID|NAME is required when the project has more than one genome, or none (or use --preview)', cmd);
     if (typeof v.name !== 'string') throw new UsageError('--name NAME is required', cmd);
     let maxBadLines: number | undefined;
     if (typeof v['max-bad-lines'] === 'string') {

@@ -10,6 +10,7 @@ import { modelCommands } from './models';
 import { projectCreate, projectDelete, projectForget, projectInfo, projectList, projectOpen, projectRename } from './project';
 import { pretrain } from './pretrain';
 import { runCommands } from './runs';
+import { scanCommands } from './scan';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -34,6 +35,7 @@ export const commands: readonly CliCommand[] = [
   pretrain,
   finetune,
   ...runCommands,
+  ...scanCommands,
   ...jobCommands,
   apiList,
   callMethod,

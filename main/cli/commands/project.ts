@@ -38,6 +38,8 @@ export const projectList = defineCommand({
     if (json) return io.out(printJson(recent));
     if (recent.length === 0) return io.out('No recent projects. Create one with: loci project create NAME');
     io.out(table(['NAME', 'OPENED', 'PATH'], recent.map((r) => [r.name, r.openedAt.slice(0, 16).replace('T', ' '), r.exists ? r.path : `${r.path} (missing)`])));
+    const unavailable = recent.filter((r) => r.unavailable);
+    if (unavailable.length) io.out(['', 'Unavailable:', ...unavailable.map((r) => `  ${r.name}: ${r.unavailable}`)].join('\n'));
   },
 });
 

@@ -1,6 +1,7 @@
 // loci runs list|show|pause|resume|cancel --project P: a project's fine-tuning runs (the same runs
 // the Train page shows). `resume` follows the run to its end like `loci finetune`.
 import type { RunSummary } from '../../../shared/contract/training';
+import { settingsRows } from '../../../shared/run-settings';
 import { defineCommand } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { describeRunEnd, followRun, projectOf, projectOption } from './finetune';
@@ -44,9 +45,9 @@ export const runsShow = defineCommand({
         ['Dataset', `${d.datasetName} (id ${d.datasetId}; classes ${d.classNames.join(', ')})`],
         ['Model', `${d.modelName} (id ${d.modelId})`],
         ['Job', d.jobId ?? '-'],
-        ['Settings', JSON.stringify(d.settings)],
       ]),
     );
+    run.io.out('\nSettings:\n' + keyValues(settingsRows(d.settings, d.backend)).split('\n').map((l) => '  ' + l).join('\n'));
     if (d.dev.length) {
       run.io.out('\nDev evaluations:');
       run.io.out(table(['STEP', 'LOSS', 'MCC', 'ACCURACY', 'F1'], d.dev.map((e) => [String(e.step), e.loss.toFixed(4), fmt(e.mcc), fmt(e.accuracy), fmt(e.f1)])));

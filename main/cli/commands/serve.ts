@@ -1,6 +1,6 @@
 // loci serve: browser mode. The same renderer and services as the desktop app, over loopback HTTP.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createServices } from '../../api/index';
 import { rendererDir } from '../../node/paths';
 import { defineCommand, UsageError } from '../command';
@@ -21,13 +21,32 @@ export const serve = defineCommand({
     if (!existsSync(join(staticDir, 'index.html'))) {
       io.err(`loci: warning: the app's pages are not built (${staticDir} is missing); run "npm run build" in the Loci folder`);
     }
+    if (typeof values.open === 'string' && values.demo === true) throw new UsageError('Use --open or --demo, not both', 'serve');
+    // A project that cannot be opened (damaged, read-only and needing repair, ...) never stops the app
+    // from starting: it is listed as unavailable, with the reason, on the Projects page.
     let project: string | undefined;
-    if (typeof values.open === 'string') project = (await call('projects.open', { path: resolve(values.open) })).path;
+    const unavailable = (path: string, err: unknown) => {
+      io.err(`loci: ${path} cannot be opened, so Loci starts without it: ${err instanceof Error ? err.message : String(err)}`);
+      // Listed (under its known name when it is there already) so the Projects page can say why.
+      const known = ctx.settings.read().recentProjects.find((r) => r.path === path);
+      if (existsSync(path) && !known) ctx.settings.touchRecent(path, basename(path).replace(/\.loci$/i, ''));
+    };
+    if (typeof values.open === 'string') {
+      const path = resolve(values.open);
+      try {
+        project = (await call('projects.open', { path })).path;
+      } catch (err) {
+        unavailable(path, err);
+      }
+    }
     if (values.demo === true) {
-      if (project) throw new UsageError('Use --open or --demo, not both', 'serve');
       io.err('loci: preparing the demo project (the first time takes a few seconds)');
-      const { ensureDemoProject } = await import('../../api/demo');
-      project = await ensureDemoProject(ctx);
+      const { ensureDemoProject, demoProjectPath } = await import('../../api/demo');
+      try {
+        project = await ensureDemoProject(ctx);
+      } catch (err) {
+        unavailable(demoProjectPath(ctx), err);
+      }
     }
 
     // Loaded here so the other commands do not pay for the HTTP and WebSocket stack.

@@ -44,7 +44,17 @@ export interface FinetuneEstimate {
   peakBytes: number;
   memory: { parameterBytes: number; gradientBytes: number; optimizerBytes: number; activationBytes: number };
   parameters: { total: number; trainable: number };
-  measured: { backend: string; batch: number; seqLen: number; gradientSeconds: number; optimizerSeconds: number; forwardSeconds: number; activationBytes: number };
+  measured: {
+    backend: string;
+    batch: number;
+    seqLen: number;
+    gradientSeconds: number;
+    optimizerSeconds: number;
+    forwardSeconds: number;
+    activationBytes: number;
+    /** (slowest - fastest) / mean of the timed steps at the larger batch: how steady the measurement was (0 with one step). */
+    spread: number;
+  };
 }
 
 function timeIt(f: () => void): number {
@@ -103,19 +113,28 @@ export async function estimateFinetune(input: EstimateInput): Promise<FinetuneEs
       let fwd = 0;
       let grad = 0;
       let opt = 0;
+      const each: number[] = [];
       for (let s = 0; s < steps; s++) {
         input.signal?.throwIfAborted();
-        fwd += timeIt(forward(x));
-        if (input.mode === 'probe') continue;
+        const f = timeIt(forward(x));
+        fwd += f;
+        if (input.mode === 'probe') {
+          each.push(f);
+          continue;
+        }
         let grads = new Map<string, tf.Tensor>();
-        grad += timeIt(() => void (grads = gradStep(x)));
+        const g = timeIt(() => void (grads = gradStep(x)));
+        grad += g;
         opt += timeIt(() => {
           optimizer!.apply(grads, 0);
           params.values().next().value?.dataSync(); // wait for the update
         });
+        each.push(g);
         disposeGrads(grads);
       }
-      return { fwd: fwd / steps, grad: grad / steps, opt: opt / steps };
+      const mean = each.reduce((a, b) => a + b, 0) / each.length;
+      const spread = each.length > 1 && mean > 0 ? (Math.max(...each) - Math.min(...each)) / mean : 0;
+      return { fwd: fwd / steps, grad: grad / steps, opt: opt / steps, spread };
     };
     const t1 = timeAt(small);
     const t2 = large === small ? t1 : timeAt(large);
@@ -153,7 +172,7 @@ export async function estimateFinetune(input: EstimateInput): Promise<FinetuneEs
       peakBytes: memory.parameterBytes + memory.gradientBytes + memory.optimizerBytes + memory.activationBytes,
       memory,
       parameters: { total, trainable },
-      measured: { backend: tf.getBackend(), batch: b2, seqLen, gradientSeconds, optimizerSeconds, forwardSeconds, activationBytes: Math.max(0, activationBytes) },
+      measured: { backend: tf.getBackend(), batch: b2, seqLen, gradientSeconds, optimizerSeconds, forwardSeconds, activationBytes: Math.max(0, activationBytes), spread: Math.max(t1.spread, t2.spread) },
     };
   } finally {
     optimizer?.dispose();

@@ -165,9 +165,14 @@ registerLazyJobKind(finetuneKind, async () => {
             metrics: { ...(devLoss !== undefined && { devLoss }), ...(devMcc !== undefined && { devMcc }) },
           });
         } else {
-          // Testing and saving come after the last step: the bar stays full.
+          // The job's bar is the whole run, not the phase: tokenising comes before step 0 (so a run
+          // cancelled then is not shown at 100%); a probe's embedding pass is most of its work and
+          // its head fit the rest; testing and saving come after the last step (the bar stays full).
+          const f = fp.fraction;
           const after = fp.phase === 'test' || fp.phase === 'save';
-          ctx.report({ fraction: after ? 1 : fp.fraction, message: PHASE_MESSAGE[fp.phase] });
+          const probe = p.options.mode === 'probe';
+          const overall = after ? 1 : fp.phase === 'prepare' ? 0 : probe ? (fp.phase === 'embed' ? 0.9 * f : 0.9 + 0.1 * f) : f;
+          ctx.report({ fraction: overall, message: PHASE_MESSAGE[fp.phase] });
         }
       },
     });

@@ -60,6 +60,6 @@ export function unregisterEngineKernels(only?: readonly string[]): void {
 
 export { registerAllGradients } from './gradients';
 export { segmentSumInto } from './unsortedSegmentSum';
-export { makeWasmBatchMatMul, MIN_WORK_PER_BATCH_ENTRY } from './batchMatMulWasm';
+export { makeWasmBatchMatMul, MIN_WORK_PER_BATCH_ENTRY, K_CHUNK } from './batchMatMulWasm';
 export { makeWasmSlice, makeWasmSplitV } from './sliceWasm';
 export { makeWasmSum } from './sumWasm';

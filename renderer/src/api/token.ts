@@ -19,3 +19,8 @@ export function takeTokenFromUrl(location: Location = window.location, history: 
 export function forgetToken(): void {
   sessionStorage.removeItem(storageKey);
 }
+
+/** The token this tab holds (for URLs the page hands to igv.js: /files/<id>?token=...), or null. */
+export function storedToken(): string | null {
+  return sessionStorage.getItem(storageKey);
+}

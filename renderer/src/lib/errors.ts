@@ -24,6 +24,9 @@ const titles: Partial<Record<ErrorCode, string>> = {
   bad_file: 'Problem in the file',
   invalid_input: 'Please check the form',
   unauthorized: 'Not allowed',
+  read_only: 'Read-only project',
+  no_space: 'Not enough disk space',
+  damaged: 'Damaged project file',
 };
 
 export function errorTitle(error: ApiError): string {

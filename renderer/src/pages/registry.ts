@@ -3,7 +3,7 @@
 // contract methods the page cannot work without, so an entry can never show up ahead of its API.
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Icon } from '@tabler/icons-react';
-import { IconBrain, IconChartLine, IconDatabase, IconFolders } from '@tabler/icons-react';
+import { IconBrain, IconChartLine, IconDatabase, IconFolders, IconDna } from '@tabler/icons-react';
 import { isMethodName } from '../../../shared/contract';
 
 export interface PageEntry {
@@ -58,6 +58,16 @@ const allPages: PageEntry[] = [
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./train/TrainPage')),
+  },
+  {
+    id: 'genome',
+    label: 'Genome view',
+    icon: IconDna,
+    description: 'The genome in an embedded IGV: labels, scan scores and called regions, and your own tracks',
+    requires: ['genomeView.reference', 'genomeView.tracks', 'genomeView.features', 'genomeView.search', 'genomeView.settings.get', 'genomeView.settings.set', 'genomeView.addTrackFile', 'genomeView.removeTrackFile'],
+    // The page itself says how to open a project.
+    needsProject: false,
+    component: lazy(() => import('./genome/GenomePage')),
   },
 ];
 

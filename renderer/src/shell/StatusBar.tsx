@@ -1,9 +1,11 @@
-// The footer: where training runs (the compute backend, and why not a faster one), whether this
-// is the desktop app or browser mode, and whether live updates are connected.
+// The footer: where training runs (the compute backend, and why not a faster one), the open
+// project's running jobs, whether this is the desktop app or browser mode, and whether live
+// updates are connected.
 import { Badge, Group, Loader, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconCpu, IconPlugConnected, IconPlugConnectedX } from '@tabler/icons-react';
 import type { BackendReport } from '../../../shared/contract/system';
 import { useConnectionState, useQuery } from '../api/context';
+import { ActiveJobs } from './ActiveJobs';
 
 export function StatusBar() {
   const backend = useQuery('system.backend', {});
@@ -31,6 +33,7 @@ export function StatusBar() {
         )}
       </Group>
       <Group gap="xs" wrap="nowrap">
+        <ActiveJobs />
         {connection === 'reconnecting' ? (
           <Badge size="sm" color="orange" variant="light" leftSection={<IconPlugConnectedX size={12} />}>
             Reconnecting…

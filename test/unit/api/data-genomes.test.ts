@@ -153,7 +153,18 @@ test('regions.preview reads without writing; regions.import stores BED regions a
   );
   const gp = await h.call('regions.preview', { project, path: gff, format: 'auto', genomeId: g.id });
   assert.equal(gp.format, 'gff3');
-  assert.deepEqual(gp.gffTypes, [{ type: 'gene', count: 2 }, { type: 'CDS', count: 1 }]);
+  assert.deepEqual(gp.gffTypes, [{ type: 'gene', count: 2, valid: 2 }, { type: 'CDS', count: 1, valid: 1 }]);
+  // Lines on a chromosome the genome lacks: counted per type as lines, not as importable features,
+  // and folded into one problem with its count (issue 10).
+  const odd = join(h.dir, 'odd.gff3');
+  writeFileSync(odd, ['##gff-version 3', 'chr1\tsrc\tgene\t101\t400\t.\t+\t.\tID=g1', ...Array.from({ length: 5 }, (_, i) => `plasmidX\tsrc\tgene\t${i + 1}\t${i + 50}\t.\t+\t.\tID=p${i}`), ''].join('\n'));
+  const op = await h.call('regions.preview', { project, path: odd, genomeId: g.id });
+  assert.equal(op.validCount, 1);
+  assert.deepEqual(op.gffTypes, [{ type: 'gene', count: 6, valid: 1 }]);
+  assert.equal(op.errorCount, 5);
+  assert.deepEqual(op.errorGroups?.map((x) => [x.count, x.lines]), [[5, [3, 4, 5, 6, 7]]]);
+  assert.match(op.errorGroups![0]!.problem, /chromosome 'plasmidX' is not in the genome/);
+  assert.deepEqual(op.unknownChroms, ['plasmidX']);
   assert.deepEqual([gp.linesRead, gp.dataLines, gp.otherLines], [4, 3, 1], 'the ##gff-version line is not data');
   const starts = await h.call('regions.import', { project, path: gff, genomeId: g.id, name: 'gene starts', gffTypes: ['gene'], derive: 'start-sites' });
   assert.equal(starts.count, 2);

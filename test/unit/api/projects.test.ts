@@ -144,6 +144,9 @@ test('a symlink and its target are one project (one handle, one recent entry)', 
 test('open of a missing, foreign or newer file gives the matching error code', async (t) => {
   const h = harness(t);
   assert.equal((await rejection(h.call('projects.open', { path: join(h.dir, 'none.loci') }))).code, 'not_found');
+  // The message names the path as typed; where a relative one leads follows in brackets (issue 10).
+  assert.equal((await rejection(h.call('projects.open', { path: join(h.dir, 'none.loci') }))).message, `No project file at ${join(h.dir, 'none.loci')}`);
+  assert.match((await rejection(h.call('projects.open', { path: 'typed/none.loci' }))).message, /^No project file at typed\/none\.loci \(\/.+\/typed\/none\.loci\)$/);
   const text = join(h.dir, 'regions.bed');
   writeFileSync(text, 'chr1\t1\t2\n');
   const foreign = await rejection(h.call('projects.open', { path: text }));

@@ -152,7 +152,7 @@ test('the run follows its job (running, paused, resumed, done); curves, result a
   const test = { mcc: 0.5, accuracy: 0.75, f1Macro: 0.74, precisionMacro: 0.76, recallMacro: 0.75, auroc: 0.8, auprc: 0.82, perClass: [], confusion: [[4, 1], [1, 3]], roc: [{ x: 0, y: 0 }, { x: 1, y: 1 }], pr: [] };
   const result: RunResultFile = { steps: 8, totalSteps: 8, bestStep: 8, bestDevLoss: 0.4, stoppedEarly: false, test, mostWrong: [{ index: 2, sequence: 'ACGT', label: 'motif', predicted: 'background', confidence: 0.9 }], throughput: { tokensPerSecond: 150, secondsPerEpoch: 12 }, modelOut: outDir, devHistory: [] };
   writeFileSync(join(s2.checkpointDir, 'result.json'), JSON.stringify(result));
-  w2.finish({ steps: 8 });
+  w2.finish({ steps: 8, bestStep: 8, testMcc: 0.5, modelOut: outDir });
   const end = await waitForRun(h.ctx, h.project, '1');
   assert.deepEqual([end.state, end.step, end.totalSteps, end.testMcc, end.testF1, end.bestStep, end.outputModelId], ['done', 8, 8, 0.5, 0.74, 8, '2']);
   const run = await h.call('training.get', { project: h.project, runId: '1' });
@@ -206,6 +206,21 @@ test('training.estimate measures on this machine and scales to the run', async (
   assert.equal(e.totalSteps, 10);
   assert.ok(e.seconds > 0 && e.secondsPerEpoch > 0 && e.tokensPerSecond > 0 && e.peakMemoryBytes > 0, JSON.stringify(e));
   assert.ok(e.maxLength >= 3 && e.maxLength <= 42, `max length ${e.maxLength}`);
-  assert.match(e.basis, /^measured batches of 2 and 4 x \d+ tokens on cpu in this process/);
+  assert.match(e.basis, /^measured batches of 2 and 4 x \d+ tokens on cpu in this process \(2 timed steps, \d+% apart\).*; likely within ±\d+%$/);
+  // What the run does adds up to the total, and the total sits inside its stated range (issue 10).
+  const sum = (x: typeof e) => (x.phases ?? []).reduce((a, p) => a + p.seconds, 0);
+  assert.deepEqual(e.phases?.map((p) => p.label.split(':')[0]), ['Training', 'Evaluation']);
+  assert.ok(Math.abs(sum(e) - e.seconds) < 1e-6 * Math.max(1, e.seconds), `${sum(e)} vs ${e.seconds}`);
+  assert.ok(e.range && e.range.low < e.seconds && e.seconds < e.range.high && e.range.high / e.seconds >= 1.25 - 1e-9, JSON.stringify(e.range));
+  assert.ok(e.secondsPerEpoch * 2 <= e.seconds + 1e-9, 'two epochs never take longer than the whole run');
+  // The linear probe: one embedding pass over train, dev and test, then the head fit; no steps, no epochs.
+  const p = await h.call('training.estimate', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: { mode: 'probe', batchSize: 8, epochs: 3, backend: 'cpu' } });
+  assert.deepEqual([p.totalSteps, p.stepsPerEpoch], [0, 0]);
+  assert.equal(p.phases?.length, 2);
+  assert.match(p.phases![0]!.label, /^Embedding pass: \d+ sequences \(train, dev and test\)/);
+  assert.match(p.phases![1]!.label, /^Fitting the logistic head on \d+ embeddings/);
+  assert.ok(p.phases!.every((x) => x.seconds > 0));
+  assert.ok(Math.abs(sum(p) - p.seconds) < 1e-6 * Math.max(1, p.seconds));
+  assert.ok(p.secondsPerEpoch <= p.seconds + 1e-9, 'the probe has no epochs: its one pass is the whole run');
   assert.deepEqual(await h.call('training.defaults', {}), { mode: 'full', lr: 3e-5, batchSize: 32, accumulate: 1, epochs: 3, weightDecay: 0.01, classWeights: 'none', earlyStoppingPatience: null, seed: 42, backend: 'auto' });
 });

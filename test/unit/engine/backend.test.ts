@@ -110,15 +110,23 @@ test('init auto with a working GPU addon -> tfjs-node-gpu, gpu true', async () =
   }
 });
 
-test('this machine: probe picks wasm and explains why not tfjs-node-gpu', () => {
+// tfjs-node is usable here only where scripts/tfjs-node-from-wheel.sh built its binding.
+const tfjsNodeHere = probeBackends('auto').candidates.find((c) => c.name === 'tfjs-node')!.available;
+const autoHere = tfjsNodeHere ? 'tfjs-node' : 'wasm';
+
+test(`this machine: probe picks ${autoHere} and explains why not tfjs-node-gpu`, () => {
   const r = probeBackends('auto');
-  assert.equal(r.chosen, 'wasm');
+  assert.equal(r.chosen, autoHere);
   assert.equal(r.candidates[0]!.available, false);
   assert.match(r.candidates[0]!.reason, /tfjs-node-gpu (not installed|installed but)|CUDA|NVIDIA/);
 });
 
-test('this machine: init wasm and cpu for real and compute', async () => {
-  const wasm = await initBackend('auto');
+test(`this machine: init ${autoHere}, wasm and cpu for real and compute`, async () => {
+  const auto = await initBackend('auto');
+  assert.equal(auto.report.chosen, autoHere);
+  assert.equal(auto.tf.getBackend(), tfjsNodeHere ? 'tensorflow' : 'wasm');
+  assert.deepEqual([...auto.tf.matMul(auto.tf.tensor2d([1, 2, 3, 4], [2, 2]), auto.tf.tensor2d([1, 0, 0, 1], [2, 2])).dataSync()], [1, 2, 3, 4]);
+  const wasm = await initBackend('wasm');
   assert.equal(wasm.report.chosen, 'wasm');
   assert.equal(wasm.tf.getBackend(), 'wasm');
   assert.deepEqual([...wasm.tf.matMul(wasm.tf.tensor2d([1, 2, 3, 4], [2, 2]), wasm.tf.tensor2d([1, 0, 0, 1], [2, 2])).dataSync()], [1, 2, 3, 4]);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../../main/engine/backend';
-import { registerEngineKernels, unregisterEngineKernels, segmentSumInto } from '../../../main/engine/kernels';
+import { K_CHUNK, registerEngineKernels, unregisterEngineKernels, segmentSumInto } from '../../../main/engine/kernels';
 
 const { tf } = await initBackend('wasm');
 const TOL = 1e-5;
@@ -101,7 +101,40 @@ const matmulCases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean; w
   { a: [20, 24], b: [4, 24, 30], ta: false, tb: false, why: 'a without batch, b batched', grad: false },
   { a: [40, 24], b: [40, 30], ta: true, tb: false, why: 'rank 2 transposeA (weight gradient)' },
   { a: [9, 3, 4], b: [9, 2, 4], ta: false, tb: true, why: 'tiny: stock kernel' },
+  // k > K_CHUNK: the inner dimension is cut into chunks whose products are added (precision).
+  { a: [5, 8, 600], b: [40, 600], ta: false, tb: true, why: 'long k, b without batch, transposeB (dense layer, chunked)', grad: false },
+  { a: [3, 8, 530], b: [3, 530, 12], ta: false, tb: false, why: 'long k, batched (chunked per entry)' },
+  { a: [40, 600], b: [600, 30], ta: false, tb: false, why: 'long k, rank 2 untransposed (chunked, not stock XNNPACK)' },
+  { a: [600, 24], b: [600, 30], ta: true, tb: false, why: 'long k, rank 2 transposeA (weight gradient over many rows)' },
 ];
+
+test(`BatchMatMul with k = 3072 (GEGLU's wo) stays as exact as the stock loop against float64 (K_CHUNK ${K_CHUNK})`, async () => {
+  // XNNPACK alone sums all of k per output without FMA: ~9x the stock kernel's error here.
+  const [m, k, n] = [48, 3072, 40];
+  const a = randn(m * k).map((x) => x * 2);
+  const w = randn(n * k).map((x) => x / Math.sqrt(k)); // [n, k] as HF stores dense weights
+  const exact = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let p = 0; p < k; p++) sum += a[i * k + p]! * w[j * k + p]!;
+    exact[i * n + j] = sum;
+  }
+  const maxErr = (y: Float32Array) => y.reduce((mx, v, i) => Math.max(mx, Math.abs(v - exact[i]!)), 0);
+  const run = () => [tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(w, [n, k]), false, true)];
+  const [ours] = await on('wasm', run);
+  unregisterEngineKernels(['BatchMatMul']);
+  let stock: Float32Array;
+  try {
+    [stock] = (await on('wasm', run)) as [Float32Array];
+  } finally {
+    registerEngineKernels();
+  }
+  const [cpu] = await on('cpu', run);
+  const errOurs = maxErr(ours!);
+  const errStock = Math.max(maxErr(stock), maxErr(cpu!));
+  assert.ok(errOurs > 0 && errStock > 0, 'float32 products of 3072 terms are never exact');
+  assert.ok(errOurs <= 1.5 * errStock, `engine BatchMatMul max error ${errOurs.toExponential(2)} > 1.5 x stock ${errStock.toExponential(2)}`);
+});
 
 for (const c of matmulCases) {
   test(`BatchMatMul ${c.why}: wasm = cpu, forward${c.grad === false ? '' : ' and gradients'}`, async () => {

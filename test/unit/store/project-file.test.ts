@@ -184,6 +184,6 @@ test('checkProjectFile reads the version without opening for writing', (t) => {
   const path = join(tempDir(t), 'c.loci');
   closeProjectFile(createProjectFile(path, 'C', opts));
   const before = fingerprint(path);
-  assert.deepEqual(checkProjectFile(path), { schemaVersion: SCHEMA_VERSION });
+  assert.deepEqual(checkProjectFile(path), { schemaVersion: SCHEMA_VERSION, readOnly: null, recovered: false });
   assert.deepEqual(fingerprint(path), before);
 });

@@ -31,6 +31,7 @@ function fakeServices(): Services {
     createdAt: 'now',
     modifiedAt: 'now',
     schemaVersion: 1,
+    readOnly: false,
     sizeBytes: 0,
     counts: { genomes: 0, datasets: 0, models: 0, runs: 0 },
   });

@@ -1,6 +1,5 @@
 // Data: the open project's genomes, labelled region sets and datasets, and the import wizard that
 // brings files in (by reference) and builds datasets from them.
-import '@mantine/dropzone/styles.css';
 import { Anchor, Badge, Button, Card, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconDatabase, IconDna, IconFileImport, IconFolders, IconTimeline } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';

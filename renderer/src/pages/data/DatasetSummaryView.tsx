@@ -3,6 +3,7 @@
 import { Alert, Badge, Group, List, SimpleGrid, Table, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { countOf, type DatasetSummary } from '../../../../shared/contract/data';
+import { percentShares } from '../../../../shared/shares';
 import { percent } from './format';
 import { FactsTable } from '../../components/FactsTable';
 
@@ -10,7 +11,7 @@ const splits = ['train', 'dev', 'test'] as const;
 
 function lengths(s: DatasetSummary['splits']['train']): string {
   if (s.sequences === 0) return '–';
-  return s.lengthMin === s.lengthMax ? `${s.lengthMin} bp` : `${s.lengthMin}–${s.lengthMax} bp (mean ${Math.round(s.lengthMean)})`;
+  return s.lengthMin === s.lengthMax ? `${s.lengthMin.toLocaleString()} bp` : `${s.lengthMin.toLocaleString()}–${s.lengthMax.toLocaleString()} bp (mean ${Math.round(s.lengthMean).toLocaleString()})`;
 }
 
 export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
@@ -27,10 +28,11 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
   }
   if (dropped.length) facts.push(['Left out', dropped.map(([k, v]) => countOf(v, k)).join(' · ')]);
 
+  const shares = percentShares(splits.map((sp) => summary.splits[sp].sequences));
   return (
     <>
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        {splits.map((split) => (
+        {splits.map((split, i) => (
           <Group key={split} gap="xs" p="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 'var(--mantine-radius-md)' }} aria-label={`${split}: ${summary.splits[split].sequences} sequences`} role="group">
             <Text size="xs" c="dimmed" tt="uppercase" fw={600} w={44}>
               {split}
@@ -39,7 +41,7 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
               {summary.splits[split].sequences.toLocaleString()}
             </Text>
             <Text size="xs" c="dimmed">
-              sequences ({summary.total ? percent(summary.splits[split].sequences / summary.total, 0) : '0%'})
+              sequences ({shares[i]}%)
             </Text>
           </Group>
         ))}

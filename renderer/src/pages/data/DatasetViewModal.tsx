@@ -2,6 +2,7 @@
 import { Alert, Badge, Center, Loader, Modal, Stack, Table, Tabs, Text } from '@mantine/core';
 import type { DatasetSummary } from '../../../../shared/contract/data';
 import { useQuery } from '../../api/context';
+import { Locus } from '../../components/Locus';
 import { ErrorAlert } from '../../lib/ErrorAlert';
 import { DatasetSummaryView } from './DatasetSummaryView';
 
@@ -56,7 +57,7 @@ export function DatasetViewModal({ project, dataset, onClose }: { project: strin
                                 </Badge>
                               </Table.Td>
                               <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-                                {e.chrom !== null ? `${e.chrom}:${(e.start ?? 0) + 1}-${e.end}${e.strand && e.strand !== '.' ? ` (${e.strand})` : ''}` : '–'}
+                                {e.chrom !== null && e.start !== null && e.end !== null ? <Locus chrom={e.chrom} start={e.start} end={e.end} strand={e.strand} /> : '–'}
                               </Table.Td>
                               <Table.Td>{e.origin}</Table.Td>
                               <Table.Td ff="monospace" maw={520}>

@@ -156,7 +156,10 @@ export function Markdown({ source, images = {} }: { source: string; images?: Rec
                     {b.rows.map((row, r) => (
                       <Table.Tr key={r}>
                         {row.map((c, j) => (
-                          <Table.Td key={j}>{inline(c, images)}</Table.Td>
+                          // A key-value table's keys ("architecture") never break mid-word.
+                          <Table.Td key={j} style={blankHeader && j === 0 ? { whiteSpace: 'nowrap', verticalAlign: 'top' } : undefined}>
+                            {inline(c, images)}
+                          </Table.Td>
                         ))}
                       </Table.Tr>
                     ))}

@@ -1,10 +1,11 @@
 // "Open project" by path. Browser mode has no native file dialog (the page cannot see the
 // server's disk), so the user types or pastes the path; the desktop menu uses a dialog instead.
-import { Modal, Stack, TextInput } from '@mantine/core';
+import { Modal, Stack } from '@mantine/core';
 import { useState } from 'react';
 import type { ProjectInfo } from '../../../../shared/contract/projects';
 import { useClient } from '../../api/context';
 import { ModalActions } from '../../components/ModalActions';
+import { PathInput } from '../../components/PathInput';
 import { ErrorAlert } from '../../lib/ErrorAlert';
 import { coveredByFields, fieldErrors } from '../../lib/errors';
 import { notifySuccess } from '../../lib/notify';
@@ -39,7 +40,7 @@ export function OpenProjectModal({ opened, onClose, onOpened }: { opened: boolea
       <form onSubmit={submitWith(run)} noValidate>
         <Stack>
           {error && !coveredByFields(error, fields) && <ErrorAlert error={error} />}
-          <TextInput
+          <PathInput
             label="Project file"
             description="Full path of a .loci file on the computer running Loci."
             placeholder="/home/me/projects/arabidopsis.loci"
@@ -48,8 +49,6 @@ export function OpenProjectModal({ opened, onClose, onOpened }: { opened: boolea
             value={path}
             onChange={(e) => setPath(e.currentTarget.value)}
             error={errors.path}
-            spellCheck={false}
-            autoComplete="off"
           />
           <ModalActions onCancel={close} confirmLabel="Open" busy={busy} />
         </Stack>

@@ -9,6 +9,7 @@ import { toApiError } from '../../../../shared/client';
 import { useClient } from '../../api/context';
 import { CurveChart } from '../../components/CurveChart';
 import { ErrorAlert } from '../../lib/ErrorAlert';
+import { settingsRows } from '../../../../shared/run-settings';
 import { loss, lr, metric, modeLabel } from './format';
 import { trainHref } from './route';
 
@@ -28,7 +29,7 @@ function rows(runs: RunDetail[]): { settings: Row[]; results: Row[] } {
       { label: 'Dataset', values: s((r) => r.datasetName) },
       { label: 'Model', values: s((r) => r.modelName) },
       { label: 'Mode', values: s((r) => modeLabel[r.mode]) },
-      { label: 'Length', values: s((r) => (r.settings.maxSteps !== undefined ? `${r.settings.maxSteps} steps` : `${r.settings.epochs} epochs`)) },
+      { label: 'Length', values: s((r) => settingsRows(r.settings).find(([k]) => k === 'Length')?.[1] ?? '') },
       { label: 'Batch size', values: s((r) => `${r.settings.batchSize}${r.settings.accumulate > 1 ? ` × ${r.settings.accumulate}` : ''}`) },
       { label: 'Learning rate', values: s((r) => lr(r.settings.lr)) },
       { label: 'Warm-up', values: s((r) => (r.settings.warmupSteps !== undefined ? String(r.settings.warmupSteps) : 'auto')) },
@@ -37,7 +38,7 @@ function rows(runs: RunDetail[]): { settings: Row[]; results: Row[] } {
       { label: 'Seed', values: s((r) => String(r.settings.seed)) },
       { label: 'Backend', values: s((r) => r.backend ?? r.settings.backend) },
       { label: 'State', values: s((r) => r.state) },
-      { label: 'Steps', values: s((r) => `${r.step ?? 0} / ${r.totalSteps ?? '?'}`) },
+      { label: 'Steps', values: s(stepsText) },
     ],
     results: [
       m('Best dev loss', (r) => r.bestDevLoss, 'low', loss),
@@ -52,15 +53,28 @@ function rows(runs: RunDetail[]): { settings: Row[]; results: Row[] } {
   };
 }
 
-function bestIndex(row: Row): number | null {
-  if (!row.numbers || row.numbers.filter((v) => v !== null).length < 2) return null;
-  let best: number | null = null;
-  row.numbers.forEach((v, i) => {
-    if (v === null) return;
-    const b = best === null ? null : row.numbers![best]!;
-    if (b === null || (row.better === 'low' ? v < b : v > b)) best = i;
-  });
-  return best;
+/** "412 of 412", "cancelled at step 120 of 400", "not started": never a bare "0 / ?". */
+function stepsText(r: RunDetail): string {
+  const total = r.totalSteps !== null ? ` of ${r.totalSteps.toLocaleString()}` : '';
+  if (r.step === null || (r.step === 0 && r.state !== 'running')) return r.state === 'queued' ? 'not started' : `none${r.state === 'cancelled' ? ' (cancelled before the first step)' : ''}`;
+  return `${r.state === 'cancelled' ? 'cancelled at ' : ''}${r.step.toLocaleString()}${total}`;
+}
+
+/**
+ * The columns holding the best value of a row: every one that ties with the best as shown (a tie
+ * bolds all of them); none when fewer than two runs have a value or all of them are equal.
+ */
+function bestIndices(row: Row): Set<number> {
+  const present = (row.numbers ?? []).map((v, i) => [v, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
+  if (present.length < 2) return new Set();
+  const best = present.reduce((a, b) => ((row.better === 'low' ? b[0] < a[0] : b[0] > a[0]) ? b : a));
+  const tied = present.filter(([, i]) => row.values[i] === row.values[best[1]]).map(([, i]) => i);
+  return tied.length === present.length ? new Set() : new Set(tied);
+}
+
+/** Runs often share an automatic name: the header adds the run's number and start time. */
+function runWhen(r: RunDetail): string {
+  return `run ${r.id} · ${new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 }
 
 export function Compare({ project, runIds }: { project: string; runIds: string[] }) {
@@ -117,6 +131,9 @@ export function Compare({ project, runIds }: { project: string; runIds: string[]
                         <Anchor href={trainHref({ view: 'run', runId: r.id })} fw={600}>
                           {r.name}
                         </Anchor>
+                        <Text size="xs" c="dimmed" fw={400}>
+                          {runWhen(r)}
+                        </Text>
                       </Table.Th>
                     ))}
                   </Table.Tr>
@@ -124,12 +141,12 @@ export function Compare({ project, runIds }: { project: string; runIds: string[]
                 <Table.Tbody>
                   <SectionRow label="Results" span={runs.length + 1} />
                   {table.results.map((row) => {
-                    const best = bestIndex(row);
+                    const best = bestIndices(row);
                     return (
                       <Table.Tr key={row.label}>
                         <Table.Th fw={500}>{row.label}</Table.Th>
                         {row.values.map((v, i) => (
-                          <Table.Td key={i} fw={i === best ? 700 : undefined} c={i === best ? 'teal' : undefined} style={{ fontVariantNumeric: 'tabular-nums' }} data-best={i === best || undefined}>
+                          <Table.Td key={i} fw={best.has(i) ? 700 : undefined} c={best.has(i) ? 'teal' : undefined} style={{ fontVariantNumeric: 'tabular-nums' }} data-best={best.has(i) || undefined}>
                             {v}
                           </Table.Td>
                         ))}

@@ -1,5 +1,6 @@
 // How run figures read on the Train page.
 import type { RunSummary } from '../../../../shared/contract/training';
+import { formatLr, MODE_LABELS } from '../../../../shared/run-settings';
 
 export type RunState = RunSummary['state'];
 
@@ -13,7 +14,7 @@ export const stateColor: Record<RunState, string> = {
   interrupted: 'orange',
 };
 
-export const modeLabel = { full: 'Full fine-tuning', lora: 'LoRA', probe: 'Linear probe' } as const;
+export const modeLabel = MODE_LABELS;
 
 /** States a run can still move on from by itself. */
 export const liveStates: ReadonlySet<RunState> = new Set(['queued', 'running']);
@@ -45,9 +46,4 @@ export function rate(tokensPerSecond: number | null | undefined): string {
   return `${Math.round(tokensPerSecond).toLocaleString()} tok/s`;
 }
 
-/** "3e-5" reads better than "0.00003" for learning rates. */
-export function lr(v: number): string {
-  // Three significant digits: a decaying rate (4.3478e-5...) reads as 4.35e-5.
-  const r = Number(v.toPrecision(3));
-  return r >= 0.001 || r === 0 ? String(r) : r.toExponential();
-}
+export const lr = formatLr;

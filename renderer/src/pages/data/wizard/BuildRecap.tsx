@@ -1,7 +1,7 @@
 // The summary before a build: what goes in, and roughly what comes out, in words.
 import { Alert, Text } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
-import type { Genome, RegionSet, TablePreview } from '../../../../../shared/contract/data';
+import { countOf, type Genome, type RegionSet, type TablePreview } from '../../../../../shared/contract/data';
 import { baseName } from '../format';
 import type { ImportKind } from './ChooseFileStep';
 import type { Num, RegionSettings, TableSettings } from './settings';
@@ -29,7 +29,7 @@ function regionRows(s: RegionSettings, sets: RegionSet[], genome: Genome | undef
       : `${s.split === 'blocks' ? 'position blocks' : 'at random'}: ${show(s.percentages.train)}% / ${show(s.percentages.dev)}% / ${show(s.percentages.test)}%`;
   const labels = s.labels === 'set' ? chosen.map((r) => r.name).join(', ') : s.labels === 'name' ? 'from the BED name column' : `score ≥ ${show(s.scoreThreshold)} → ${s.scoreAbove}${s.scoreBelow ? `, else ${s.scoreBelow}` : ''}`;
   return [
-    ['Genome', genome ? `${genome.name} (${genome.sequences.length} sequences)` : '—'],
+    ['Genome', genome ? `${genome.name} (${countOf(genome.sequences.length, 'sequence')})` : '—'],
     ['Positives', `${positives.toLocaleString()} regions from ${chosen.map((r) => `“${r.name}”`).join(', ') || 'no set'}`],
     ['Classes', s.negatives === 'none' ? labels : `${labels}, ${s.negativeLabel || 'background'}`],
     ['Windows', `${show(s.windowLength, ' bp')}, ${s.placement === 'centred' ? `centred on the ${s.anchor === 'centre' ? 'middle' : s.anchor} of each region` : windows}${s.orientByStrand ? ', read on the region’s strand' : ''}`],

@@ -2,9 +2,9 @@
 // it needs the file's full path on this machine: the path input is the way in. A browser does not
 // tell a page where a dropped file lives, so a drop only fills in the name and asks for the path.
 import { Alert, Group, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { Dropzone } from '@mantine/dropzone';
 import { IconDna, IconFileUpload, IconInfoCircle, IconTable, IconTimeline } from '@tabler/icons-react';
-import type { Genome } from '../../../../../shared/contract/data';
+import { countOf, type Genome } from '../../../../../shared/contract/data';
+import { FileDropArea } from '../../../components/FileDropArea';
 import { PathInput } from '../../../components/PathInput';
 
 export type ImportKind = 'genome' | 'regions' | 'table';
@@ -78,7 +78,7 @@ export function ChooseFileStep(p: Props) {
           label="Genome"
           description="Regions are checked against this genome's chromosome names and lengths."
           placeholder={noGenome ? 'Import a genome first' : 'Choose a genome'}
-          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${g.sequences.length} sequences)` }))}
+          data={p.genomes.map((g) => ({ value: String(g.id), label: `${g.name} (${countOf(g.sequences.length, 'sequence')})` }))}
           value={p.genomeId === null ? null : String(p.genomeId)}
           onChange={(v) => p.onGenome(v === null ? null : Number(v))}
           disabled={noGenome}
@@ -98,7 +98,7 @@ export function ChooseFileStep(p: Props) {
         data-autofocus
       />
 
-      <Dropzone onDrop={(files) => files[0] && p.onDrop(files[0].name)} multiple={false} maxSize={Number.MAX_SAFE_INTEGER} radius="md" p="md" aria-label="Drop a file here">
+      <FileDropArea onDropName={p.onDrop} aria-label="Drop a file here">
         <Group justify="center" gap="sm" mih={56} style={{ pointerEvents: 'none' }}>
           <IconFileUpload size={28} stroke={1.5} aria-hidden color="var(--mantine-color-dimmed)" />
           <div>
@@ -108,7 +108,7 @@ export function ChooseFileStep(p: Props) {
             </Text>
           </div>
         </Group>
-      </Dropzone>
+      </FileDropArea>
 
       {p.dropped && (
         <Alert variant="light" color="blue" icon={<IconInfoCircle />} title={`Dropped: ${p.dropped}`}>

@@ -3,7 +3,7 @@
 // Node side and shows its progress with a Cancel button (a cancelled job changes nothing); closing
 // the dialog does not stop work already started (the Data page lists the result when it lands).
 import { Alert, Button, Group, Modal, Stack, Stepper, Text } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { DatasetSummary, Genome, RegionPreview, RegionSet, TablePreview } from '../../../../../shared/contract/data';
 import { toApiError } from '../../../../../shared/client';
@@ -181,8 +181,15 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
     if (!isAbsolutePath(file)) return setLocalError({ field: 'path', message: 'Give the full path, from the root of the disk (e.g. /home/me/data/file.bed): Loci reads the file where it is' });
     if (kind === 'regions' && genomeId === null) return setLocalError({ field: 'genome', message: 'Choose the genome these regions are on' });
     setLocalError(null);
-    if (kind === 'genome') return importGenome(file);
     setBusy('preview');
+    // A missing, empty or binary file is said here, on the path, before anything starts.
+    try {
+      await client.call('system.checkFile', { path: file });
+    } catch (err) {
+      setBusy(null);
+      return setLocalError({ field: 'path', message: toApiError(err).message });
+    }
+    if (kind === 'genome') return importGenome(file);
     try {
       if (kind === 'regions') {
         const preview = await client.call('regions.preview', { project, path: file, genomeId: genomeId! });
@@ -303,13 +310,23 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
   const working = longWork !== null;
   const progressLabel = busy === 'genome' ? 'Importing the genome' : busy === 'regions' ? 'Importing the regions' : 'Building the dataset';
 
+  // Each step opens at its top, stepper in view (the previous step may have been scrolled down).
+  const stepperRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The dialog's scrolling box back to its top (scrollIntoView would tuck the stepper under the
+    // dialog's sticky title).
+    let box = stepperRef.current?.parentElement ?? null;
+    while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+    box?.scrollTo({ top: 0 });
+  }, [active]);
+
   function close() {
     if (working) notifySuccess('Still working', `${progressLabel} goes on; the Data page lists it when done.`);
     onClose();
   }
 
   const stepper = (
-    <Stepper active={active} size="sm" allowNextStepsSelect={false} onStepClick={(i) => !busy && i < active && !built && !(kind === 'genome' && genome) && setActive(i)} mb="md">
+    <Stepper ref={stepperRef} active={active} size="sm" allowNextStepsSelect={false} onStepClick={(i) => !busy && i < active && !built && !(kind === 'genome' && genome) && setActive(i)} mb="md">
       {steps.map(([label, description]) => (
         <Stepper.Step key={label} label={label} description={description} loading={busy !== null && busy !== 'preview' && steps[active]?.[0] === label} />
       ))}
@@ -409,6 +426,7 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
             onSetName={(v) => (setRegionSetName(v), setRegionSetNameTouched(true))}
             nameError={errors.name}
             busy={busy === 'preview'}
+            genomeNames={genomes.find((g) => g.id === genomeId)?.sequences.map((q) => q.name) ?? []}
           />
           {busy === 'regions' && <OperationProgress label={progressLabel} event={progress} cancel={cancelProps('Cancel import')} />}
           {!busy && cancelled?.work === 'regions' && <CancelledNotice work="regions" detail={cancelled.detail} />}

@@ -1,8 +1,11 @@
 // Step 2 for regions: what Loci read from the BED/GFF3 (first records, detected format, feature
 // types), the lines it could not use, and chromosome names it could map onto the genome's.
-import { Alert, Badge, Button, Checkbox, Code, Group, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
-import { IconArrowsExchange, IconCheck } from '@tabler/icons-react';
+import { Alert, Badge, Button, Checkbox, Code, Group, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { IconAlertTriangle, IconArrowsExchange, IconCheck } from '@tabler/icons-react';
 import type { RegionPreview } from '../../../../../shared/contract/data';
+import { LOCUS_CONVENTION, formatPosition } from '../../../../../shared/locus';
+import { Locus } from '../../../components/Locus';
 import { LineErrorsTable } from './LineErrorsTable';
 
 interface Props {
@@ -20,6 +23,107 @@ interface Props {
   onSetName: (name: string) => void;
   nameError: string | undefined;
   busy: boolean;
+  /** Sequence names of the genome the regions go on, the targets a mapping can choose. */
+  genomeNames: string[];
+}
+
+function typeLabel(t: { type: string; count: number; valid?: number | undefined }): string {
+  const valid = t.valid ?? t.count;
+  const bad = t.count - valid;
+  return `${t.type} (${valid.toLocaleString()}${bad > 0 ? `; ${bad.toLocaleString()} line${bad === 1 ? '' : 's'} with problems` : ''})`;
+}
+
+interface MappingProps {
+  /** Pre-fill the suggested mapping (not when the lengths say it is probably another assembly). */
+  trustSuggestion: boolean;
+  unknown: string[];
+  suggestion: RegionPreview['chromMapping'];
+  genomeNames: string[];
+  rename: Record<string, string> | null;
+  onRename: (mapping: Record<string, string> | null) => void;
+  busy: boolean;
+}
+
+const LEAVE_OUT = '';
+const SHOWN = 50;
+
+/**
+ * Chromosome names of the file that the genome lacks, each with a genome sequence to map it to:
+ * pre-filled from the suggestion (known aliases, one sequence vs one chromosome), editable by hand.
+ */
+function ChromMappingPanel({ trustSuggestion, unknown, suggestion, genomeNames, rename, onRename, busy }: MappingProps) {
+  // The user's picks over the suggestion (a new preview remounts this panel: see its key).
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const choice: Record<string, string> = { ...(trustSuggestion ? (suggestion?.mapping ?? {}) : {}), ...edits };
+  const applied = rename ? Object.entries(rename) : [];
+  if (unknown.length === 0 && applied.length === 0) return null;
+  const chosen = Object.fromEntries(Object.entries(choice).filter(([from, to]) => to !== LEAVE_OUT && unknown.includes(from)));
+  const options = [{ value: LEAVE_OUT, label: 'not in the genome (leave out)' }, ...genomeNames.map((n) => ({ value: n, label: n }))];
+  return (
+    <Alert
+      color={unknown.length === 0 ? 'teal' : 'blue'}
+      variant="light"
+      icon={unknown.length === 0 ? <IconCheck /> : <IconArrowsExchange />}
+      title={unknown.length === 0 ? 'Chromosome names mapped' : 'Chromosome names differ from the genome'}
+      data-testid="chrom-mapping"
+    >
+      <Stack gap={6}>
+        {applied.length > 0 && (
+          <Group gap={6}>
+            <Text size="sm">Renamed on import:</Text>
+            {applied.slice(0, 8).map(([from, to]) => (
+              <Code key={from}>
+                {from} → {to}
+              </Code>
+            ))}
+            {applied.length > 8 && <Text size="xs">… and {applied.length - 8} more</Text>}
+            <Button size="xs" variant="default" onClick={() => onRename(null)} loading={busy}>
+              Undo mapping
+            </Button>
+          </Group>
+        )}
+        {unknown.length > 0 && (
+          <>
+            <Text size="sm">
+              {suggestion ? `Suggested: ${suggestion.description}.` : 'These names are not in the genome.'} Choose the genome sequence each name means, or leave its lines out.
+            </Text>
+            <Table fz="xs" verticalSpacing={3} maw={560} aria-label="Chromosome name mapping">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>In the file</Table.Th>
+                  <Table.Th>In the genome</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {unknown.slice(0, SHOWN).map((from) => (
+                  <Table.Tr key={from}>
+                    <Table.Td ff="monospace">{from}</Table.Td>
+                    <Table.Td>
+                      <Select
+                        size="xs"
+                        aria-label={`Genome sequence for ${from}`}
+                        data={options}
+                        value={choice[from] ?? LEAVE_OUT}
+                        onChange={(v) => setEdits((c) => ({ ...c, [from]: v ?? LEAVE_OUT }))}
+                        searchable
+                        allowDeselect={false}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+            {unknown.length > SHOWN && <Text size="xs">… and {unknown.length - SHOWN} more names (use the CLI's --rename for long lists).</Text>}
+            <Group>
+              <Button size="xs" onClick={() => onRename({ ...(rename ?? {}), ...chosen })} loading={busy} disabled={Object.keys(chosen).length === 0}>
+                Apply mapping
+              </Button>
+            </Group>
+          </>
+        )}
+      </Stack>
+    </Alert>
+  );
 }
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string | undefined }) {
@@ -41,9 +145,11 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 export function RegionPreviewStep(p: Props) {
   const { preview } = p;
   const isGff = preview.format === 'gff3';
-  const chosen = isGff ? preview.gffTypes.filter((t) => p.gffTypes.includes(t.type)).reduce((a, t) => a + t.count, 0) : preview.validCount;
+  // Features that pass the checks, so "To import" never exceeds "Features".
+  const chosen = isGff ? preview.gffTypes.filter((t) => p.gffTypes.includes(t.type)).reduce((a, t) => a + (t.valid ?? t.count), 0) : preview.validCount;
   const mapping = preview.chromMapping;
-  const pairs = mapping ? Object.entries(mapping.mapping) : [];
+  // The first records of the chosen GFF types (the service sends the first 20 of each type).
+  const shownRecords = (isGff ? preview.records.filter((r) => r.type !== undefined && p.gffTypes.includes(r.type)) : preview.records).slice(0, 20);
   return (
     <Stack gap="md">
       <Group gap="xs">
@@ -61,55 +167,28 @@ export function RegionPreviewStep(p: Props) {
         <Stat label="To import" value={`${chosen.toLocaleString()}${isGff && p.deriveStarts ? ' (start sites)' : ''}`} />
       </SimpleGrid>
 
-      {mapping && (
-        <Alert color={p.rename ? 'teal' : 'blue'} variant="light" icon={p.rename ? <IconCheck /> : <IconArrowsExchange />} title={p.rename ? 'Chromosome names mapped' : 'Chromosome names differ from the genome'}>
-          <Stack gap={6}>
-            <Text size="sm">{mapping.description}</Text>
-            <Group gap={6}>
-              {pairs.slice(0, 8).map(([from, to]) => (
-                <Code key={from}>
-                  {from} → {to}
-                </Code>
-              ))}
-              {pairs.length > 8 && <Text size="xs">… and {pairs.length - 8} more</Text>}
-            </Group>
-            {mapping.unmapped.length > 0 && (
-              <Text size="xs" c="dimmed">
-                No match in the genome: {mapping.unmapped.slice(0, 10).join(', ')}
-                {mapping.unmapped.length > 10 ? ', …' : ''}
-              </Text>
-            )}
-            <Group>
-              {p.rename ? (
-                <Button size="xs" variant="default" onClick={() => p.onRename(null)} loading={p.busy}>
-                  Undo mapping
-                </Button>
-              ) : (
-                <Button size="xs" onClick={() => p.onRename(mapping.mapping)} loading={p.busy}>
-                  Apply mapping
-                </Button>
-              )}
-            </Group>
-          </Stack>
+      {preview.assemblyWarning && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle />} title="This file may be for another assembly" data-testid="assembly-warning">
+          <Text size="sm">{preview.assemblyWarning.charAt(0).toUpperCase() + preview.assemblyWarning.slice(1)}</Text>
         </Alert>
       )}
-      {!mapping && p.rename && (
-        <Alert color="teal" variant="light" icon={<IconCheck />} title="Chromosome names mapped">
-          <Group gap="sm">
-            <Text size="sm">{Object.keys(p.rename).length} names are renamed on import.</Text>
-            <Button size="xs" variant="default" onClick={() => p.onRename(null)} loading={p.busy}>
-              Undo mapping
-            </Button>
-          </Group>
-        </Alert>
-      )}
+      <ChromMappingPanel
+        trustSuggestion={!preview.assemblyWarning}
+        key={`${preview.file}\n${JSON.stringify(p.rename)}\n${JSON.stringify(mapping?.mapping ?? {})}`}
+        unknown={preview.unknownChroms ?? mapping?.unmapped.concat(Object.keys(mapping.mapping)) ?? []}
+        suggestion={mapping}
+        genomeNames={p.genomeNames}
+        rename={p.rename}
+        onRename={p.onRename}
+        busy={p.busy}
+      />
 
       {isGff && (
         <Stack gap="xs">
           <Checkbox.Group label="Feature types to import" description="Each kept feature becomes one region; pick e.g. CDS or gene." value={p.gffTypes} onChange={p.onGffTypes}>
             <Group gap="md" mt={6}>
               {preview.gffTypes.map((t) => (
-                <Checkbox key={t.type} value={t.type} label={`${t.type} (${t.count.toLocaleString()})`} />
+                <Checkbox key={t.type} value={t.type} label={typeLabel(t)} />
               ))}
             </Group>
           </Checkbox.Group>
@@ -122,7 +201,7 @@ export function RegionPreviewStep(p: Props) {
         </Stack>
       )}
 
-      <LineErrorsTable errors={preview.errors} total={preview.errorCount} tolerated={p.tolerate} />
+      <LineErrorsTable errors={preview.errors} total={preview.errorCount} tolerated={p.tolerate} groups={preview.errorGroups} />
       {preview.errorCount > 0 && (
         <Checkbox
           checked={p.tolerate}
@@ -140,33 +219,34 @@ export function RegionPreviewStep(p: Props) {
       />
 
       <div>
-        <Text size="sm" fw={500} mb={4}>
+        <Text size="sm" fw={500}>
           First records
+        </Text>
+        <Text size="xs" c="dimmed" mb={4}>
+          {LOCUS_CONVENTION}
         </Text>
         <Table.ScrollContainer minWidth={640} mah={260}>
           <Table fz="xs" verticalSpacing={3} striped stickyHeader withTableBorder aria-label="First records">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th ta="right">Line</Table.Th>
-                <Table.Th>Chromosome</Table.Th>
-                <Table.Th ta="right">Start</Table.Th>
-                <Table.Th ta="right">End</Table.Th>
-                <Table.Th>Strand</Table.Th>
+                <Table.Th>Locus</Table.Th>
+                <Table.Th ta="right">Length</Table.Th>
                 {isGff && <Table.Th>Type</Table.Th>}
                 <Table.Th>Name</Table.Th>
                 <Table.Th ta="right">Score</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {preview.records.map((r) => (
+              {shownRecords.map((r) => (
                 <Table.Tr key={`${r.line}-${r.start}-${r.type ?? ''}`}>
                   <Table.Td ta="right" ff="monospace">
                     {r.line}
                   </Table.Td>
-                  <Table.Td ff="monospace">{r.chrom}</Table.Td>
-                  <Table.Td ta="right">{r.start.toLocaleString()}</Table.Td>
-                  <Table.Td ta="right">{r.end.toLocaleString()}</Table.Td>
-                  <Table.Td>{r.strand ?? '.'}</Table.Td>
+                  <Table.Td>
+                    <Locus chrom={r.chrom} start={r.start} end={r.end} strand={r.strand} />
+                  </Table.Td>
+                  <Table.Td ta="right">{formatPosition(r.end - r.start)} bp</Table.Td>
                   {isGff && <Table.Td>{r.type}</Table.Td>}
                   <Table.Td>{r.name ?? ''}</Table.Td>
                   <Table.Td ta="right">{r.score ?? ''}</Table.Td>
@@ -175,9 +255,9 @@ export function RegionPreviewStep(p: Props) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {preview.records.length === 0 && (
+        {shownRecords.length === 0 && (
           <Text size="sm" c="dimmed">
-            No usable records.
+            {preview.records.length === 0 ? 'No usable records.' : 'No usable records of the chosen feature types.'}
           </Text>
         )}
       </div>

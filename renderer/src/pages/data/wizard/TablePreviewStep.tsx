@@ -26,7 +26,7 @@ export function TablePreviewStep({ preview }: { preview: TablePreview }) {
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
             Lengths
           </Text>
-          <Text fw={700}>{preview.lengthMin === preview.lengthMax ? `${preview.lengthMin} bp` : `${preview.lengthMin}–${preview.lengthMax} bp`}</Text>
+          <Text fw={700}>{preview.lengthMin === preview.lengthMax ? `${preview.lengthMin.toLocaleString()} bp` : `${preview.lengthMin.toLocaleString()}–${preview.lengthMax.toLocaleString()} bp`}</Text>
         </div>
         <div>
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>

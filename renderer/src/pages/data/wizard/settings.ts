@@ -1,7 +1,7 @@
 // The dataset form's state and how it becomes a `datasets.build` spec. Kept apart from the form so
 // the defaults and the mapping read in one place. Values go to the API as typed: the contract
 // validates them and its field-level issues show under the inputs (see `settingFields`).
-import type { DatasetSpec, Genome } from '../../../../../shared/contract/data';
+import { DEFAULT_NEGATIVE_MARGIN, type DatasetSpec, type Genome } from '../../../../../shared/contract/data';
 
 export type Placement = 'centred' | 'tiled' | 'sampled';
 export type Anchor = 'centre' | 'start' | 'end';
@@ -96,7 +96,7 @@ export function defaultRegionSettings(genome: Genome | undefined, set: { id: num
     scoreBelow: '',
     negatives: 'gc-matched',
     ratio: 1,
-    margin: 100,
+    margin: DEFAULT_NEGATIVE_MARGIN,
     negativeLabel: 'background',
     maxNPercent: 1,
     ...suggestedSplit(genome),

@@ -18,6 +18,7 @@ import { Checkpoints } from './Checkpoints';
 import { Curves } from './Curves';
 import { TestResults } from './TestResults';
 import { useLiveRun } from './use-live-run';
+import { settingsRows } from '../../../../../shared/run-settings';
 import { FactsTable } from '../../../components/FactsTable';
 
 type Action = 'pause' | 'resume' | 'cancel';
@@ -35,7 +36,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
     try {
       const method = action === 'pause' ? 'training.pause' : action === 'resume' ? 'training.resume' : 'training.cancel';
       const summary = await client.call(method, { project, runId });
-      if (action === 'cancel') notifySuccess('Run cancelled', `${summary.name} stopped; its best checkpoint so far is kept.`);
+      if (action === 'cancel') notifySuccess('Run cancelled', `${summary.name} stopped${summary.bestStep !== null ? `; its best checkpoint (step ${summary.bestStep.toLocaleString()}) is kept` : ''}.`);
       reload();
     } catch (err) {
       const apiError = toApiError(err);
@@ -71,7 +72,10 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
   const bestStep = run.bestStep ?? bestDev?.step ?? null;
   const running = shownState === 'running' || shownState === 'queued';
   const canResume = resumableStates.has(shownState);
-  const canCancel = shownState === 'running' || shownState === 'queued' || shownState === 'paused';
+  // Between the cancel/pause request and the job's end the run is still 'running': say so, and
+  // offer no second stop (the runner's message is 'Cancelling' / 'Pausing: ...').
+  const stopping = shownState === 'running' && /^(Cancelling|Pausing)/.test(progress?.message ?? '');
+  const canCancel = !stopping && (shownState === 'running' || shownState === 'queued' || shownState === 'paused');
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -82,7 +86,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
             <Group gap="sm" align="center">
               <Title order={2}>{run.name}</Title>
               <Badge size="lg" variant="light" color={stateColor[shownState]} data-testid="run-state">
-                {shownState}
+                {stopping ? (progress?.message.startsWith('Cancelling') ? 'cancelling' : 'pausing') : shownState}
               </Badge>
             </Group>
             <Text c="dimmed" size="sm">
@@ -90,7 +94,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
             </Text>
           </div>
           <Group gap="xs" wrap="nowrap">
-            {shownState === 'running' && (
+            {shownState === 'running' && !stopping && (
               <Button variant="default" leftSection={<IconPlayerPause size={16} />} onClick={() => void act('pause')} loading={busy === 'pause'}>
                 Pause
               </Button>
@@ -171,8 +175,12 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
 
       {run.test ? (
         <TestResults run={run} test={run.test} />
-      ) : shownState === 'done' ? null : (
-        <Text size="sm" c="dimmed">
+      ) : shownState === 'done' ? null : shownState === 'cancelled' ? (
+        <Text size="sm" c="dimmed" data-testid="no-test-results">
+          The run was cancelled before its test: it has no test metrics.{run.bestStep !== null ? ` Its best checkpoint (step ${run.bestStep.toLocaleString()}) is kept.` : ''}
+        </Text>
+      ) : (
+        <Text size="sm" c="dimmed" data-testid="no-test-results">
           Test metrics, the confusion matrix and the examples the model gets wrong appear here when the run finishes.
         </Text>
       )}
@@ -207,22 +215,7 @@ function BackLink() {
 }
 
 function SettingsCard({ run }: { run: RunDetail }) {
-  const s = run.settings;
-  const rows: Array<[string, string]> = [
-    ['Mode', modeLabel[s.mode]],
-    ['Length', s.maxSteps !== undefined ? `${s.maxSteps.toLocaleString()} steps` : `${s.epochs} epochs`],
-    ['Batch size', s.accumulate > 1 ? `${s.batchSize} × ${s.accumulate} accumulated` : String(s.batchSize)],
-    ['Learning rate', lr(s.lr)],
-    ['Warm-up', s.warmupSteps !== undefined ? `${s.warmupSteps} steps` : 'automatic'],
-    ['Weight decay', String(s.weightDecay)],
-    ['Evaluate every', s.evalEvery !== undefined ? `${s.evalEvery} steps` : 'automatic'],
-    ['Class weights', s.classWeights],
-    ['Early stopping', s.earlyStoppingPatience === null ? 'off' : `after ${s.earlyStoppingPatience} evaluations without improvement`],
-    ['Seed', String(s.seed)],
-    ...(s.mode === 'lora' && s.lora ? ([['LoRA', `rank ${s.lora.rank}, alpha ${s.lora.alpha}, dropout ${s.lora.dropout}`]] as Array<[string, string]>) : []),
-    ...(s.mode === 'probe' && s.probe ? ([['Probe input', s.probe.pooling]] as Array<[string, string]>) : []),
-    ['Backend', s.backend === 'auto' ? `automatic${run.backend ? ` (${run.backend})` : ''}` : s.backend],
-  ];
+  const rows = settingsRows(run.settings, run.backend);
   return (
     <Card withBorder padding="md" component="section" aria-labelledby="settings-title">
       <Title order={3} size="h5" id="settings-title" mb="xs">

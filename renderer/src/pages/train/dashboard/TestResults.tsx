@@ -8,7 +8,9 @@ import { ConfusionMatrix } from '../../../components/ConfusionMatrix';
 import { CopySequence } from '../../../components/CopySequence';
 import { CurveChart } from '../../../components/CurveChart';
 import { StatTile } from '../../../components/StatTile';
+import { Locus } from '../../../components/Locus';
 import { metric } from '../format';
+import { RunVerdict } from './RunVerdict';
 
 const headline: Array<[keyof TestMetrics, string, string]> = [
   ['mcc', 'MCC', "Matthews correlation: -1 to 1, 0 is chance; the GUE benchmark's metric"],
@@ -39,6 +41,8 @@ export function TestResults({ run, test }: { run: RunDetail; test: TestMetrics }
           </Button>
         )}
       </Group>
+
+      <RunVerdict run={run} test={test} />
 
       <Group gap="xs" role="list" aria-label="Test metrics">
         {headline.map(([key, label, hint]) => (
@@ -131,11 +135,19 @@ export function TestResults({ run, test }: { run: RunDetail; test: TestMetrics }
   );
 }
 
+// How the dataset builder labelled an example (dataset_items.origin).
+const ORIGIN_WORDS: Record<string, string> = {
+  positive: 'from the region set',
+  background: 'background window',
+  shuffled: 'shuffled sequence',
+  imported: 'imported sequence',
+};
+
 /**
  * The test examples the model was most confident about and wrong on. When it got every one right,
  * the list (if the service sent any) holds its least confident right answers instead, said as such.
  */
-function MostWrong({ examples }: { examples: RunDetail['mostWrong'] }) {
+function MostWrong({ examples, locusHref }: { examples: RunDetail['mostWrong']; locusHref?: ((locus: NonNullable<RunDetail['mostWrong'][number]['locus']>) => string) | undefined }) {
   const wrong = examples.filter((w) => w.label !== w.predicted);
   const shown = wrong.length ? wrong : examples;
   return (
@@ -145,7 +157,7 @@ function MostWrong({ examples }: { examples: RunDetail['mostWrong'] }) {
       </Title>
       <Text size="xs" c="dimmed" mb="xs">
         {wrong.length
-          ? 'Test sequences where the model was most confident in a wrong class. Look for mislabelled regions or a pattern the model missed.'
+          ? 'Test sequences where the model was most confident in a wrong class, with where they lie on the genome and how they were labelled. Look there for mislabelled regions or a pattern the model missed.'
           : examples.length
             ? 'None: every test sequence was predicted right. These are the ones it was least sure of.'
             : 'None: every test sequence was predicted right.'}
@@ -156,6 +168,7 @@ function MostWrong({ examples }: { examples: RunDetail['mostWrong'] }) {
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={70}>#</Table.Th>
+                <Table.Th>Locus</Table.Th>
                 <Table.Th>Sequence</Table.Th>
                 <Table.Th>True label</Table.Th>
                 <Table.Th>Predicted</Table.Th>
@@ -166,10 +179,18 @@ function MostWrong({ examples }: { examples: RunDetail['mostWrong'] }) {
               {shown.map((w) => (
                 <Table.Tr key={w.index}>
                   <Table.Td c="dimmed">{w.index}</Table.Td>
+                  <Table.Td>{w.locus ? <Locus {...w.locus} href={locusHref?.(w.locus)} /> : <Text size="xs" c="dimmed">not from the genome</Text>}</Table.Td>
                   <Table.Td>
                     <CopySequence sequence={w.sequence} />
                   </Table.Td>
-                  <Table.Td>{w.label}</Table.Td>
+                  <Table.Td>
+                    {w.label}
+                    {w.origin && (
+                      <Text size="xs" c="dimmed">
+                        {ORIGIN_WORDS[w.origin] ?? w.origin}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td c={w.label !== w.predicted ? 'red' : undefined} fw={w.label !== w.predicted ? 600 : undefined}>
                     {w.predicted}
                   </Table.Td>

@@ -51,7 +51,7 @@ export function DatasetStep({ datasets, value, onChange }: { datasets: DatasetSu
                         length
                       </Text>
                       <Text size="sm" fw={500}>
-                        {d.splits.train.lengthMin === d.splits.train.lengthMax ? `${d.splits.train.lengthMin} bp` : `${d.splits.train.lengthMin}–${d.splits.train.lengthMax} bp`}
+                        {d.splits.train.lengthMin === d.splits.train.lengthMax ? `${d.splits.train.lengthMin.toLocaleString()} bp` : `${d.splits.train.lengthMin.toLocaleString()}–${d.splits.train.lengthMax.toLocaleString()} bp`}
                       </Text>
                     </div>
                   </Group>

@@ -21,12 +21,13 @@ interface Props {
 }
 
 export function EstimateStep({ estimate, loading, dataset, model, settings, name }: Props) {
+  const probe = (settings.mode ?? 'full') === 'probe';
   const rows: Array<[string, string]> = [
     ['Run', name || `${model?.name ?? 'model'} on ${dataset?.name ?? 'dataset'} (automatic)`],
     ['Dataset', dataset ? `${dataset.name}: ${dataset.splits.train.sequences.toLocaleString()} train / ${dataset.splits.dev.sequences.toLocaleString()} dev / ${dataset.splits.test.sequences.toLocaleString()} test` : '—'],
     ['Model', model ? `${model.name} (${model.shape.architectureLabel})` : '—'],
     ['Mode', modeLabel[settings.mode ?? 'full']],
-    ['Length', settings.maxSteps !== undefined ? `${settings.maxSteps.toLocaleString()} steps` : `${settings.epochs ?? 3} epochs`],
+    ['Length', probe ? 'one pass over the sequences (epochs and steps do not apply)' : settings.maxSteps !== undefined ? `${settings.maxSteps.toLocaleString()} steps` : `${settings.epochs ?? 3} epochs`],
     ['Batch · learning rate', `${settings.batchSize ?? 32} · ${lr(settings.lr ?? 3e-5)}`],
   ];
   return (
@@ -48,12 +49,30 @@ export function EstimateStep({ estimate, loading, dataset, model, settings, name
           <Stack gap="sm" role="region" aria-label="Estimate">
             <SimpleGrid cols={2} spacing="xs">
               <StatTile label="Total time" value={`≈ ${duration(estimate.seconds)}`} testId="estimate-total" />
-              <StatTile label="Per epoch" value={duration(estimate.secondsPerEpoch)} />
+              {probe ? (
+                <StatTile label="Passes" value="1" hint="A probe reads each sequence once: no epochs" />
+              ) : (
+                <StatTile label="Per epoch" value={duration(estimate.secondsPerEpoch)} hint={`${estimate.stepsPerEpoch.toLocaleString()} steps`} />
+              )}
               <StatTile label="Peak memory" value={formatBytes(estimate.peakMemoryBytes)} />
               <StatTile label="Backend" value={estimate.backend} />
             </SimpleGrid>
+            {estimate.range && (
+              <Text size="sm" data-testid="estimate-range">
+                Probably between {duration(estimate.range.low)} and {duration(estimate.range.high)}: timings on this machine vary from step to step and with other work running.
+              </Text>
+            )}
+            {estimate.phases && estimate.phases.length > 0 ? (
+              <List size="sm" spacing={2} aria-label="What the run does" data-testid="estimate-phases">
+                {estimate.phases.map((ph) => (
+                  <List.Item key={ph.label}>
+                    {ph.label}: ≈ {duration(ph.seconds)}
+                  </List.Item>
+                ))}
+              </List>
+            ) : null}
             <Text size="sm">
-              {estimate.totalSteps.toLocaleString()} steps{estimate.stepsPerEpoch ? ` (${estimate.stepsPerEpoch.toLocaleString()} per epoch)` : ''} at about {rate(estimate.tokensPerSecond)}, sequences cut at {estimate.maxLength.toLocaleString()} tokens.
+              {probe ? `Embedding at about ${rate(estimate.tokensPerSecond)}` : `${estimate.totalSteps.toLocaleString()} steps at about ${rate(estimate.tokensPerSecond)}`}, sequences cut at {estimate.maxLength.toLocaleString()} tokens.
             </Text>
             <Group gap={6} wrap="nowrap" align="flex-start">
               <IconClockHour4 size={14} style={{ marginTop: 3, flexShrink: 0 }} aria-hidden />

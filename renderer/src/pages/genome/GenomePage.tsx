@@ -1,0 +1,431 @@
+// The Genome view: the project's reference in an embedded igv.js, read by byte range, with the
+// project's region sets, dataset labels, scan tracks and called regions, and the user's own track
+// files beside them. A locus box searches the project's own names; the track panel shows, hides,
+// reorders, recolours and resizes tracks; the locus and the panel are kept per genome in the project.
+import { ActionIcon, Alert, Anchor, Button, Card, Center, Collapse, Group, Loader, Select, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TrackSetting, ViewReference } from '../../../../shared/contract/genome-view';
+import type { ScanInfo, ScanRegion } from '../../../../shared/contract/scans';
+import { toApiError } from '../../../../shared/client';
+import { useClient, useEvent, useQuery } from '../../api/context';
+import { fileUrl } from '../../api/file-url';
+import { ErrorAlert } from '../../lib/ErrorAlert';
+import { notifyFailure } from '../../lib/notify';
+import { useProject } from '../../project/context';
+import { AddTrackFileModal } from './AddTrackFileModal';
+import { FeatureDetails, type ClickedFeature } from './FeatureDetails';
+import { IgvSession } from './igv-session';
+import { LocusBox } from './LocusBox';
+import { parseGenomeRoute } from './route';
+import { TrackPanel } from './TrackPanel';
+import { arrangeTracks, describeTracks, settingsOf, toIgvFeature, type ArrangedTrack, type Readers, type ScanTrackSource } from './tracks';
+import { useHashRoute } from './use-hash-route';
+import { ScanDialog } from './scans/ScanDialog';
+import { ScansList } from './scans/ScansList';
+import { ScoreDetails } from './scans/ScoreDetails';
+import { useScans } from './scans/use-scans';
+
+export default function GenomePage() {
+  const { project } = useProject();
+  if (!project) {
+    return (
+      <Stack maw={900}>
+        <Title order={2}>Genome view</Title>
+        <Text c="dimmed">
+          Open a project on the <Anchor href="#/projects">Projects</Anchor> page to see its genome, labels and predictions here.
+        </Text>
+      </Stack>
+    );
+  }
+  return <GenomeView project={project.path} />;
+}
+
+function GenomeView({ project }: { project: string }) {
+  const route = useHashRoute(parseGenomeRoute);
+  const settings = useQuery('genomeView.settings.get', { project, ...(route.genomeId && { genomeId: route.genomeId }) });
+  const genomeId = route.genomeId ?? settings.data?.genomeId ?? null;
+  const reference = useQuery('genomeView.reference', genomeId !== null ? { project, genomeId } : null);
+
+  if (settings.error) return <ErrorAlert error={settings.error} />;
+  if (settings.data && settings.data.genomeId === null) {
+    return (
+      <Stack maw={900}>
+        <Title order={2}>Genome view</Title>
+        <Alert icon={<IconInfoCircle />} title="No genome yet">
+          Import a reference genome on the <Anchor href="#/data">Data</Anchor> page; its sequence, your labels and your scans will show here.
+        </Alert>
+      </Stack>
+    );
+  }
+  if (reference.error) return <ErrorAlert error={reference.error} />;
+  if (!reference.data || !settings.data || reference.data.genomeId !== genomeId) {
+    return (
+      <Center h={300}>
+        <Loader aria-label="Loading the genome" />
+      </Center>
+    );
+  }
+  return (
+    <Viewer
+      key={`${project}:${reference.data.genomeId}`}
+      project={project}
+      reference={reference.data}
+      storedLocus={settings.data.locus}
+      storedTracks={settings.data.tracks}
+      routeLocus={route.locus}
+      routeScanId={route.scanId}
+    />
+  );
+}
+
+interface ViewerProps {
+  project: string;
+  reference: ViewReference;
+  storedLocus: string | null;
+  storedTracks: TrackSetting[];
+  routeLocus: string | undefined;
+  routeScanId: number | undefined;
+}
+
+/** A scan's class of interest whose called regions the next/previous buttons step through. */
+const regionKey = (scanId: number, classIndex: number) => `${scanId}:${classIndex}`;
+
+function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, routeScanId }: ViewerProps) {
+  const client = useClient();
+  const genomeId = reference.genomeId;
+  const tracks = useQuery('genomeView.tracks', { project, genomeId });
+  const holder = useRef<HTMLDivElement>(null);
+  const [session, setSession] = useState<IgvSession | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [locus, setLocus] = useState<string>(routeLocus ?? storedLocus ?? reference.chromosomes[0]?.name ?? '');
+  const [arrangement, setArrangement] = useState<TrackSetting[]>(storedTracks);
+  const [panelOpen, setPanelOpen] = useState(true);
+  const [adding, setAdding] = useState(false);
+  const [clicked, setClicked] = useState<ClickedFeature | null>(null);
+  const [trackErrors, setTrackErrors] = useState<Record<string, string>>({});
+  const [scanning, setScanning] = useState(false);
+  const [scansOpen, setScansOpen] = useState(true);
+  const allScans = useScans(project);
+  const genomeScans: ScanInfo[] = useMemo(() => (allScans.data ?? []).filter((s) => s.genomeId === genomeId), [allScans.data, genomeId]);
+  const [scans, setScans] = useState<ScanTrackSource[]>([]);
+  const [stepper, setStepper] = useState<string | null>(null);
+  const [stepped, setStepped] = useState<{ region: ScanRegion | null; label: string } | null>(null);
+
+  // Each finished scan's score track per class of interest, registered for byte-range reads.
+  const doneKey = JSON.stringify(genomeScans.filter((s) => s.state === 'done').map((s) => [s.id, s.thresholds.map((t) => [t.classIndex, t.threshold])]));
+  useEffect(() => {
+    let live = true;
+    const done = genomeScans.filter((s) => s.state === 'done');
+    Promise.all(
+      done.flatMap((s) =>
+        s.thresholds.map(async (t): Promise<ScanTrackSource> => {
+          const tr = await client.call('scans.track', { project, scanId: s.id, classIndex: t.classIndex });
+          return { scanId: s.id, classIndex: t.classIndex, className: t.className, scanName: s.name, fileId: tr.fileId, threshold: t.threshold };
+        }),
+      ),
+    ).then(
+      (list) => live && setScans(list),
+      (err: unknown) => live && notifyFailure('Could not open the scan tracks', toApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+    // doneKey stands for genomeScans' finished scans and thresholds.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, project, doneKey]);
+
+  useEvent('project.changed', (change) => {
+    if (change.path === project) tracks.reload();
+  });
+
+  // Save the locus a moment after the user stops moving (not on every drag step).
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const saveLocus = useCallback(
+    (text: string) => {
+      clearTimeout(saveTimer.current);
+      saveTimer.current = setTimeout(() => {
+        client.call('genomeView.settings.set', { project, genomeId, locus: text }).catch(() => undefined);
+      }, 800);
+    },
+    [client, project, genomeId],
+  );
+  useEffect(() => () => clearTimeout(saveTimer.current), []);
+
+  const readers: Readers = useMemo(
+    () => ({
+      fileUrl,
+      features: async (source, chr, start, end) => {
+        const r = await client.call('genomeView.features', { project, source, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)) });
+        return r.features.map(toIgvFeature);
+      },
+      calledRegions: async (scanId, classIndex, chr, start, end) => {
+        const r = await client.call('scans.regions', { project, scanId, classIndex, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)), limit: 20_000 });
+        return r.regions.map((g) => ({ chr: g.chrom, start: g.start, end: g.end, name: `max ${g.maxScore.toFixed(2)}`, score: g.maxScore, maxScore: g.maxScore, meanScore: g.meanScore }));
+      },
+    }),
+    [client, project],
+  );
+
+  // Start igv once per genome.
+  const clickRef = useRef<(c: ClickedFeature) => void>(() => undefined);
+  clickRef.current = setClicked;
+  useEffect(() => {
+    const div = holder.current;
+    if (!div) return;
+    let live = true;
+    let made: IgvSession | null = null;
+    IgvSession.create(
+      div,
+      {
+        name: reference.name,
+        fastaURL: fileUrl(reference.fastaFileId),
+        indexURL: fileUrl(reference.indexFileId),
+        ...(reference.compressedIndexFileId && { compressedIndexURL: fileUrl(reference.compressedIndexFileId) }),
+      },
+      routeLocus ?? storedLocus ?? undefined,
+      {
+        onLocus: ({ text }) => {
+          setLocus(text);
+          saveLocus(text);
+        },
+        onClick: (key, rows, position, chr) => clickRef.current({ key, rows, position, chr }),
+      },
+    ).then(
+      (s) => {
+        made = s;
+        if (live) setSession(s);
+        else s.dispose();
+      },
+      (err: unknown) => live && setStartError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      live = false;
+      made?.dispose();
+    };
+    // igv starts once per genome (the component is keyed by it); later locus changes go through goto.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // A "Show in genome view" link while the page is open.
+  useEffect(() => {
+    if (session && routeLocus) void session.goto(routeLocus);
+  }, [session, routeLocus]);
+
+  // Which called regions the next/previous buttons step through: the linked scan's, else the first.
+  const linked = scans.find((s) => s.scanId === routeScanId) ?? scans[0];
+  const stepperKey = stepper ?? (linked ? regionKey(linked.scanId, linked.classIndex) : null);
+  const stepSource = scans.find((s) => regionKey(s.scanId, s.classIndex) === stepperKey);
+
+  async function step(direction: 'next' | 'previous', from?: { chrom: string; position: number }) {
+    if (!session || !stepSource) return;
+    const range = session.currentRange();
+    const at = from ?? (range ? { chrom: range.chr, position: direction === 'next' ? Math.floor((range.start + range.end) / 2) + 1 : Math.max(0, Math.floor((range.start + range.end) / 2) - 1) } : undefined);
+    if (!at) return;
+    try {
+      const region = await client.call('scans.nextRegion', { project, scanId: stepSource.scanId, classIndex: stepSource.classIndex, chrom: at.chrom, position: at.position, direction });
+      if (!region) {
+        setStepped({ region: null, label: `No called region of ${stepSource.className} ${direction === 'next' ? 'after' : 'before'} ${at.chrom}:${(at.position + 1).toLocaleString('en-US')}` });
+        return;
+      }
+      setStepped({ region, label: `${stepSource.className} region ${region.chrom}:${(region.start + 1).toLocaleString('en-US')}-${region.end.toLocaleString('en-US')} · ${(region.end - region.start).toLocaleString('en-US')} bp · max ${region.maxScore.toFixed(2)} · mean ${region.meanScore.toFixed(2)}` });
+      // Some room either side, so the region's edges show.
+      const pad = Math.max(50, Math.round((region.end - region.start) * 0.5));
+      await session.goto(`${region.chrom}:${Math.max(1, region.start + 1 - pad)}-${region.end + pad}`);
+    } catch (err) {
+      notifyFailure('Could not find the next region', toApiError(err));
+    }
+  }
+
+  // "Show in genome view" of a scan with no locus: its first called region.
+  const jumped = useRef(false);
+  useEffect(() => {
+    if (jumped.current || !session || routeLocus || routeScanId === undefined || !stepSource || stepSource.scanId !== routeScanId) return;
+    jumped.current = true;
+    const first = reference.chromosomes[0];
+    if (first) void step('next', { chrom: first.name, position: 0 });
+    // step reads the latest session and source; run once per link.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, routeLocus, routeScanId, stepSource]);
+
+  const descriptors = useMemo(() => (tracks.data ? describeTracks(tracks.data, scans, readers) : []), [tracks.data, scans, readers]);
+  const arranged: ArrangedTrack[] = useMemo(() => arrangeTracks(descriptors, arrangement), [descriptors, arrangement]);
+
+  useEffect(() => {
+    if (!session) return;
+    const entries = arranged
+      .filter((a) => a.visible)
+      .map((a) => ({ key: a.descriptor.key, config: a.descriptor.build({ color: a.color, height: a.height }), signature: `${a.descriptor.detail}|${a.color}|${a.height}|${a.descriptor.name}` }));
+    void session
+      .sync(entries, (key, err) => setTrackErrors((e) => ({ ...e, [key]: err instanceof Error ? err.message : String(err) })))
+      .then(() => holder.current?.setAttribute('data-tracks', session.loadedKeys().join(' ')));
+  }, [session, arranged]);
+
+  const changeArrangement = (next: ArrangedTrack[]) => {
+    const stored = settingsOf(next);
+    setArrangement(stored);
+    client.call('genomeView.settings.set', { project, genomeId, tracks: stored }).catch((err: unknown) => notifyFailure('Could not keep the track settings', toApiError(err)));
+  };
+
+  async function removeFile(id: number) {
+    try {
+      await client.call('genomeView.removeTrackFile', { project, id });
+      tracks.reload();
+    } catch (err) {
+      notifyFailure('Could not remove the track file', toApiError(err));
+    }
+  }
+
+  const go = (target: string) => void session?.goto(target);
+
+  return (
+    <Stack gap="sm" h="calc(100dvh - 52px - 30px - 2 * var(--mantine-spacing-md))">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Group gap="sm" wrap="nowrap">
+          <Title order={2} size="h3">
+            Genome view
+          </Title>
+          {reference.genomes.length > 1 ? (
+            <Select
+              aria-label="Genome"
+              size="xs"
+              w={180}
+              data={reference.genomes.map((g) => ({ value: String(g.id), label: g.name }))}
+              value={String(genomeId)}
+              onChange={(v) => v && (window.location.hash = `/genome?genome=${v}`)}
+              allowDeselect={false}
+            />
+          ) : (
+            <Text c="dimmed" size="sm">
+              {reference.name}
+            </Text>
+          )}
+        </Group>
+        <Group gap="xs" wrap="nowrap">
+          <LocusBox project={project} genomeId={genomeId} locus={locus} onGo={go} />
+          <Tooltip label="Zoom out">
+            <ActionIcon variant="default" size="lg" aria-label="Zoom out" onClick={() => session?.zoomOut()}>
+              <IconZoomOut size={18} />
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label="Zoom in">
+            <ActionIcon variant="default" size="lg" aria-label="Zoom in" onClick={() => session?.zoomIn()}>
+              <IconZoomIn size={18} />
+            </ActionIcon>
+          </Tooltip>
+          <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setAdding(true)}>
+            Add track file
+          </Button>
+          <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
+            Scan genome
+          </Button>
+          <Tooltip label={panelOpen ? 'Hide the track panel' : 'Show the track panel'}>
+            <ActionIcon variant={panelOpen ? 'light' : 'default'} size="lg" aria-label="Track panel" aria-pressed={panelOpen} onClick={() => setPanelOpen((o) => !o)}>
+              <IconLayoutSidebarRight size={18} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      </Group>
+
+      {scans.length > 0 && (
+        <Group gap="xs" wrap="nowrap" aria-label="Called regions">
+          <Select
+            size="xs"
+            w={280}
+            aria-label="Called regions of"
+            data={scans.map((s) => ({ value: regionKey(s.scanId, s.classIndex), label: `${s.scanName} · ${s.className} (≥ ${s.threshold.toFixed(2)})` }))}
+            value={stepperKey}
+            onChange={setStepper}
+            allowDeselect={false}
+          />
+          <Button size="xs" variant="default" leftSection={<IconChevronLeft size={14} />} onClick={() => void step('previous')}>
+            Previous region
+          </Button>
+          <Button size="xs" variant="default" rightSection={<IconChevronRight size={14} />} onClick={() => void step('next')}>
+            Next region
+          </Button>
+          {stepped && (
+            <Text size="xs" c="dimmed" ff="monospace" truncate data-testid="stepped-region">
+              {stepped.label}
+            </Text>
+          )}
+        </Group>
+      )}
+
+      {startError && (
+        <Alert color="red" title="The genome view could not start">
+          {startError}
+        </Alert>
+      )}
+      {tracks.error && <ErrorAlert error={tracks.error} />}
+
+      <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        <Stack gap="sm" style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+          <Card withBorder padding={0} radius="md" style={{ flex: 1, minHeight: 0, overflow: 'auto', background: 'white' }}>
+            {!session && !startError && (
+              <Center h={200}>
+                <Loader aria-label="Starting the genome view" />
+              </Center>
+            )}
+            <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" />
+          </Card>
+          {clicked && (
+            <FeatureDetails
+              project={project}
+              clicked={clicked}
+              arranged={arranged}
+              onClose={() => setClicked(null)}
+              extra={<ScoreDetails project={project} clicked={clicked} scans={genomeScans} />}
+            />
+          )}
+          <Card withBorder radius="md" padding="sm" component="section" aria-label="Scans" style={{ flexShrink: 0 }}>
+            <Group justify="space-between">
+              <UnstyledButton onClick={() => setScansOpen((o) => !o)} aria-expanded={scansOpen}>
+                <Group gap={6}>
+                  {scansOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                  <Title order={3} size="h5">
+                    Scans{genomeScans.length ? ` (${genomeScans.length})` : ''}
+                  </Title>
+                </Group>
+              </UnstyledButton>
+            </Group>
+            <Collapse expanded={scansOpen}>
+              <div style={{ maxHeight: 240, overflow: 'auto', marginTop: 8 }}>
+                {allScans.error ? <ErrorAlert error={allScans.error} /> : <ScansList project={project} scans={genomeScans} progress={allScans.progress} onChanged={allScans.reload} />}
+              </div>
+            </Collapse>
+          </Card>
+        </Stack>
+        {panelOpen && (
+          <TrackPanel
+            arranged={arranged}
+            errors={trackErrors}
+            onChange={changeArrangement}
+            onRemoveFile={(id) => void removeFile(id)}
+            loading={tracks.loading && !tracks.data}
+          />
+        )}
+      </Group>
+      {scanning && (
+        <ScanDialog
+          project={project}
+          genomeId={genomeId}
+          {...(session?.currentRange() && { region: { chrom: session.currentRange()!.chr, start: session.currentRange()!.start, end: session.currentRange()!.end } })}
+          onClose={() => setScanning(false)}
+          onStarted={() => allScans.reload()}
+        />
+      )}
+      {adding && (
+        <AddTrackFileModal
+          project={project}
+          genomeId={genomeId}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            tracks.reload();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,256 @@
+// "Scan genome": run a fine-tuning run's model (or any classifier of the project) over a genome, a
+// chromosome, a region or BED regions, with its window, stride and strands; then follow the scan's
+// job (bp done of total, speed, time left) with pause and cancel. The scan runs in the background:
+// closing the dialog leaves it running, and the scans list shows it.
+import { Alert, Button, Group, Modal, NumberInput, Progress, SegmentedControl, Select, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { ApiError } from '../../../../../shared/contract';
+import type { JobProgress } from '../../../../../shared/contract/events';
+import type { ScanStartInput } from '../../../../../shared/contract/scans';
+import type { z } from 'zod';
+import { toApiError } from '../../../../../shared/client';
+import { useClient, useEvent, useQuery } from '../../../api/context';
+import { ModalActions } from '../../../components/ModalActions';
+import { PathInput } from '../../../components/PathInput';
+import { ErrorAlert } from '../../../lib/ErrorAlert';
+import { fieldErrors } from '../../../lib/errors';
+import { genomeHref } from '../route';
+import { bpText } from './format';
+
+type TargetKind = 'genome' | 'chrom' | 'region' | 'bed';
+
+export interface ScanDialogProps {
+  project: string;
+  /** Preselected: the run whose dashboard opened the dialog, or the genome in view. */
+  runId?: string;
+  genomeId?: number;
+  /** The locus in view, offered as the region to scan. */
+  region?: { chrom: string; start: number; end: number };
+  onClose: () => void;
+  /** Called once the scan has started (the list reloads). */
+  onStarted?: (scanId: number) => void;
+}
+
+export function ScanDialog({ project, runId, genomeId, region, onClose, onStarted }: ScanDialogProps) {
+  const client = useClient();
+  const runs = useQuery('training.list', { project });
+  const models = useQuery('models.list', { project });
+  const genomes = useQuery('genomes.list', { project });
+  const doneRuns = (runs.data ?? []).filter((r) => r.state === 'done' && r.outputModelId !== null);
+  const classifiers = (models.data ?? []).filter((m) => m.kind === 'finetuned' || m.labels.length > 0);
+
+  const [source, setSource] = useState<string | null>(runId ? `run:${runId}` : null);
+  const [genome, setGenome] = useState<string | null>(genomeId ? String(genomeId) : null);
+  const [target, setTarget] = useState<TargetKind>('genome');
+  const [chrom, setChrom] = useState<string | null>(region?.chrom ?? null);
+  const [start, setStart] = useState<number | string>(region ? region.start + 1 : '');
+  const [end, setEnd] = useState<number | string>(region?.end ?? '');
+  const [bed, setBed] = useState('');
+  const [window, setWindow] = useState<number | string>('');
+  const [stride, setStride] = useState<number | string>('');
+  const [strand, setStrand] = useState<'both' | 'forward' | 'reverse'>('both');
+  const [combine, setCombine] = useState<'mean' | 'max'>('mean');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [started, setStarted] = useState<{ scanId: number; jobId: string } | null>(null);
+  const [event, setEvent] = useState<JobProgress | null>(null);
+  const [acting, setActing] = useState<'pause' | 'cancel' | 'resume' | null>(null);
+
+  useEvent('job.progress', (e) => {
+    if (started && e.jobId === started.jobId) setEvent(e);
+  });
+
+  const genomeChoice = genome ?? (genomes.data?.length === 1 ? String(genomes.data[0]!.id) : null);
+  const chromosomes = genomes.data?.find((g) => String(g.id) === genomeChoice)?.sequences.map((s) => s.name) ?? [];
+  const sourceChoice = source ?? (doneRuns[0] ? `run:${doneRuns[0].id}` : classifiers[0] ? `model:${classifiers[0].id}` : null);
+
+  async function start_() {
+    if (!sourceChoice) return;
+    setBusy(true);
+    setError(null);
+    const t: z.input<typeof ScanStartInput>['target'] =
+      target === 'genome'
+        ? { kind: 'genome' }
+        : target === 'chrom'
+          ? { kind: 'chrom', chrom: chrom ?? '' }
+          : target === 'region'
+            ? { kind: 'region', chrom: chrom ?? '', start: Math.max(0, Number(start) - 1), end: Number(end) }
+            : { kind: 'bed', path: bed.trim() };
+    const [kind, id] = sourceChoice.split(':') as ['run' | 'model', string];
+    try {
+      const r = await client.call('scans.start', {
+        project,
+        ...(kind === 'run' ? { runId: id } : { modelId: Number(id) }),
+        ...(genomeChoice && { genomeId: Number(genomeChoice) }),
+        target: t,
+        ...(window !== '' && { window: Number(window) }),
+        ...(stride !== '' && { stride: Number(stride) }),
+        strand,
+        combine,
+      });
+      setStarted(r);
+      onStarted?.(r.scanId);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function act(action: 'pause' | 'cancel' | 'resume') {
+    if (!started) return;
+    setActing(action);
+    try {
+      await client.call(action === 'pause' ? 'jobs.pause' : action === 'cancel' ? 'jobs.cancel' : 'jobs.resume', { project, jobId: started.jobId });
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setActing(null);
+    }
+  }
+
+  const fields = fieldErrors(error, ['window', 'stride', 'target', 'modelId', 'genomeId'] as const);
+
+  if (started) {
+    const bpDone = event?.metrics?.bpDone ?? 0;
+    const bpTotal = event?.metrics?.bpTotal ?? 0;
+    const speed = event?.metrics?.bpPerSecond;
+    const fraction = event?.fraction ?? (bpTotal > 0 ? bpDone / bpTotal : null);
+    const state = event?.state ?? 'queued';
+    const active = state === 'running' || state === 'queued';
+    return (
+      <Modal opened onClose={onClose} title="Scanning" size="lg">
+        <Stack>
+          <Stack gap={6} role="status" aria-label="Scan progress">
+            <Group justify="space-between">
+              <Text size="sm" fw={500}>
+                {state === 'done' ? 'Scan finished' : state === 'paused' ? 'Paused' : state === 'failed' ? 'The scan failed' : state === 'cancelled' ? 'Cancelled' : 'Scanning…'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {bpTotal > 0 ? `${bpText(bpDone)} of ${bpText(bpTotal)}` : ''}
+                {speed ? ` · ${bpText(speed)}/s` : ''}
+                {event?.etaSeconds && active ? ` · about ${Math.max(1, Math.round(event.etaSeconds / 60))} min left` : ''}
+              </Text>
+            </Group>
+            <Progress value={fraction === null ? 100 : fraction * 100} striped={fraction === null} animated={active} color={state === 'failed' ? 'red' : undefined} />
+            <Text size="xs" c="dimmed">
+              {event?.error ?? event?.message ?? 'Waiting for the scan to start…'}
+            </Text>
+          </Stack>
+          {error && <ErrorAlert error={error} />}
+          <Group justify="space-between">
+            <Group gap="xs">
+              {active && (
+                <>
+                  <Button variant="default" onClick={() => void act('pause')} loading={acting === 'pause'}>
+                    Pause
+                  </Button>
+                  <Button variant="light" color="red" onClick={() => void act('cancel')} loading={acting === 'cancel'}>
+                    Cancel scan
+                  </Button>
+                </>
+              )}
+              {(state === 'paused' || state === 'interrupted') && (
+                <Button variant="default" onClick={() => void act('resume')} loading={acting === 'resume'}>
+                  Resume
+                </Button>
+              )}
+            </Group>
+            <Group gap="xs">
+              {state === 'done' && (
+                <Button component="a" href={genomeHref({ scanId: started.scanId, ...(genomeChoice && { genomeId: Number(genomeChoice) }) })} onClick={onClose}>
+                  Show in genome view
+                </Button>
+              )}
+              <Button variant="default" onClick={onClose}>
+                {active ? 'Run in the background' : 'Close'}
+              </Button>
+            </Group>
+          </Group>
+        </Stack>
+      </Modal>
+    );
+  }
+
+  const noModel = runs.data && models.data && doneRuns.length === 0 && classifiers.length === 0;
+  return (
+    <Modal opened onClose={onClose} title="Scan genome" size="lg">
+      <Stack>
+        <Text size="sm" c="dimmed">
+          Run a classifier over the genome in windows, on both strands, and get a per-base score track and the regions above a threshold (chosen from the run&apos;s dev set).
+        </Text>
+        {noModel && (
+          <Alert color="yellow" title="No classifier yet">
+            Fine-tune a model on the Train page first; its run, or any classifier in the project, can then scan the genome.
+          </Alert>
+        )}
+        <Select
+          label="Model"
+          placeholder="A finished run or a classifier"
+          data={[
+            ...(doneRuns.length ? [{ group: 'Fine-tuning runs', items: doneRuns.map((r) => ({ value: `run:${r.id}`, label: `${r.name} (${r.modelName} on ${r.datasetName})` })) }] : []),
+            ...(classifiers.length ? [{ group: 'Classifiers', items: classifiers.map((m) => ({ value: `model:${m.id}`, label: `${m.name} (${m.labels.join(', ')})` })) }] : []),
+          ]}
+          value={sourceChoice}
+          onChange={setSource}
+          error={fields.modelId}
+          allowDeselect={false}
+        />
+        <Select label="Genome" data={(genomes.data ?? []).map((g) => ({ value: String(g.id), label: g.name }))} value={genomeChoice} onChange={setGenome} error={fields.genomeId} allowDeselect={false} />
+        <Stack gap={4}>
+          <Text size="sm" fw={500}>
+            What to scan
+          </Text>
+          <SegmentedControl
+            value={target}
+            onChange={(v) => setTarget(v as TargetKind)}
+            data={[
+              { value: 'genome', label: 'Whole genome' },
+              { value: 'chrom', label: 'A chromosome' },
+              { value: 'region', label: 'A region' },
+              { value: 'bed', label: 'BED regions' },
+            ]}
+          />
+          {(target === 'chrom' || target === 'region') && <Select label="Chromosome" searchable data={chromosomes} value={chrom} onChange={setChrom} error={fields.target} />}
+          {target === 'region' && (
+            <Group grow>
+              <NumberInput label="From (1-based)" min={1} value={start} onChange={setStart} thousandSeparator="," />
+              <NumberInput label="To" min={1} value={end} onChange={setEnd} thousandSeparator="," />
+            </Group>
+          )}
+          {target === 'bed' && <PathInput label="BED file" placeholder="/data/promoters.bed" value={bed} onChange={(e) => setBed(e.currentTarget.value)} error={fields.target} />}
+        </Stack>
+        <Group grow>
+          <NumberInput label="Window (bp)" description="Default: the training windows' length" min={8} value={window} onChange={setWindow} error={fields.window} />
+          <NumberInput label="Stride (bp)" description="Default: half the window" min={1} value={stride} onChange={setStride} error={fields.stride} />
+        </Group>
+        <Group grow align="flex-start">
+          <Select
+            label="Strands"
+            data={[
+              { value: 'both', label: 'Both (forward and reverse complement)' },
+              { value: 'forward', label: 'Forward only' },
+              { value: 'reverse', label: 'Reverse complement only' },
+            ]}
+            value={strand}
+            onChange={(v) => v && setStrand(v as typeof strand)}
+            allowDeselect={false}
+          />
+          <Select
+            label="Combine strands by"
+            disabled={strand !== 'both'}
+            data={[
+              { value: 'mean', label: 'Mean' },
+              { value: 'max', label: 'Max' },
+            ]}
+            value={combine}
+            onChange={(v) => v && setCombine(v as typeof combine)}
+            allowDeselect={false}
+          />
+        </Group>
+        {error && <ErrorAlert error={error} />}
+        <ModalActions onCancel={onClose} confirmLabel="Start scan" busy={busy} disabled={!sourceChoice || !genomeChoice} onConfirm={() => void start_()} />
+      </Stack>
+    </Modal>
+  );
+}
