@@ -525,6 +525,13 @@ export class JobRunner {
       .finally(() => {
         this.finishing.delete(jobId);
         this.queue.release(jobId);
+        // Not stored by this runner (another Loci got to it first): those waiting here hear how it stands.
+        const list = this.active.has(jobId) || this.queue.has(jobId) ? [] : (this.waiters.get(jobId) ?? []);
+        const job = list.length ? this.tryStored(project, jobId) : null;
+        if (job) {
+          this.waiters.delete(jobId);
+          for (const w of list) w(publicJob(job));
+        }
         this.pump();
       });
     this.finishing.set(jobId, p);
