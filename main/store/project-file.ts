@@ -294,7 +294,16 @@ export function closeProjectFile(db: Db, path: string = db.name): string | null 
     if (!db.readonly) {
       const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
       // busy: another connection (the app, the CLI) is reading; it checkpoints when it closes.
-      if (row && row.busy === 0) db.pragma('journal_mode = DELETE');
+      if (row && row.busy === 0) {
+        try {
+          db.pragma('busy_timeout = 0'); // closing: do not wait for the other Loci
+          db.pragma('journal_mode = DELETE');
+        } catch (err) {
+          // Leaving WAL mode needs the file to itself: another Loci has it open (and leaves WAL mode
+          // when it closes). Everything is folded in already, so this is no problem.
+          if ((err as { code?: unknown }).code !== 'SQLITE_BUSY') throw err;
+        }
+      }
     }
   } catch (err) {
     problem = sqliteProblem(err, path)?.message ?? (err instanceof Error ? err.message : String(err));
