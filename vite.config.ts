@@ -9,6 +9,7 @@ import react from '@vitejs/plugin-react';
 const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
+  // Inline styles for igv.js and Mantine: see contentSecurityPolicy() in main/transport/static.ts.
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",

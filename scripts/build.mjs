@@ -30,6 +30,8 @@ const nodeEntries = {
   cli: 'main/cli.ts',
   electron: 'main/app/electron.ts',
   worker: 'main/jobs/worker.ts',
+  // loci gue's unit processes (main/engine/gue/runner.ts finds it beside the bundle).
+  'gue-worker': 'main/engine/gue/unit-worker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f))));
 const t0 = Date.now();

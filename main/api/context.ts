@@ -20,6 +20,8 @@ export interface AppContext {
   projects: OpenProjects;
   /** Local files the renderer may read by opaque id (igv.js); both transports serve this one registry. */
   files: FileRegistry;
+  /** The desktop app prints reports with Electron (main/app sets this); elsewhere the installed Chromium does. */
+  printToPdf?: (html: string) => Promise<Uint8Array>;
 }
 
 export interface AppContextOptions {

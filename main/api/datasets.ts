@@ -2,10 +2,11 @@
 // and region sets, or from labelled tables, stored in the project with their sequences (so training
 // needs no genome and a copied project is complete). The build itself is a `dataset-build` job
 // (main/datasets/job.ts) in a worker process; this module stores its result in one transaction.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { DatasetSummary, TablePreview } from '../../shared/contract/data';
-import { exportDataset, SPLITS } from '../datasets/index';
+import { exportDataset, exportFileNames, SPLITS } from '../datasets/index';
 import type { BuiltDataset, DatasetWindow, SplitName } from '../datasets/index';
 import { datasetBuildKind, type DatasetBuildHeader, type DatasetBuildParams, type StoredSummary } from '../datasets/protocol';
 import type { FinishedJob } from '../jobs/results';
@@ -159,12 +160,18 @@ export function createDatasetServices(ctx: AppContext): DatasetServices {
       return { summary: describeDataset(row), examples: ex };
     },
 
-    async 'datasets.export'({ project, datasetId, format, dir }) {
+    async 'datasets.export'({ project, datasetId, format, dir, overwrite }) {
       const db = projectDb(ctx, project);
       requireDataset(db, datasetId, project);
+      const formats = [format, 'manifest'] as const;
+      const target = resolve(dir);
+      const existing = exportFileNames(formats).filter((name) => existsSync(join(target, name)));
+      if (existing.length && !overwrite) {
+        throw new ApiError({ code: 'conflict', message: `${target} already holds ${existing.join(', ')}; choose another folder, or replace them (loci: --force)`, file: target });
+      }
       const ds = loadBuiltDataset(db, datasetId);
       return mapErrors(async () => {
-        const r = await exportDataset(ds, resolve(dir), { formats: [format, 'manifest'] });
+        const r = await exportDataset(ds, target, { formats });
         return { files: r.files, skipped: format === 'bed' ? r.bedSkipped : 0 };
       });
     },

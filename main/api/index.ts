@@ -13,6 +13,10 @@ import { createTrainingServices } from './training';
 import { createAdaptServices } from './adapt';
 import { createGenomeViewServices } from './genome-view';
 import { createScanServices } from './scans';
+import { createReportServices } from './reports';
+import { createBenchmarkServices } from './benchmarks';
+import { createAnnotationServices } from './annotations';
+import { createInterpretServices } from './interpret';
 
 export function createServices(ctx: AppContext): Services {
   return {
@@ -26,6 +30,10 @@ export function createServices(ctx: AppContext): Services {
     ...createAdaptServices(ctx),
     ...createGenomeViewServices(ctx),
     ...createScanServices(ctx),
+    ...createReportServices(ctx),
+    ...createBenchmarkServices(ctx),
+    ...createAnnotationServices(ctx),
+    ...createInterpretServices(ctx),
   };
 }
 

@@ -27,6 +27,24 @@ export function bundledModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(packageRoot(), 'resources', 'models');
 }
 
+/**
+ * Where the PyTorch module shipped with exported DNABERT-2 folders lives (resources/python):
+ * process.resourcesPath/python in a packaged app, else under the package root.
+ */
+export function pythonResourcesDir(): string {
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
+  if (resourcesPath && existsSync(join(resourcesPath, 'python'))) return join(resourcesPath, 'python');
+  return join(packageRoot(), 'resources', 'python');
+}
+
+/** The module file and the auto_map that makes `transformers` load a DNABERT-2 folder with it. */
+export const DNABERT2_MODULE = 'loci_dnabert2.py';
+export const DNABERT2_AUTO_MAP = {
+  AutoModel: 'loci_dnabert2.LociDnabert2Model',
+  AutoModelForMaskedLM: 'loci_dnabert2.LociDnabert2ForMaskedLM',
+  AutoModelForSequenceClassification: 'loci_dnabert2.LociDnabert2ForSequenceClassification',
+} as const;
+
 /** Bundled model names (sub-folders holding a config.json), sorted. */
 export async function bundledModelNames(dir = bundledModelsDir()): Promise<string[]> {
   let entries: string[];

@@ -14,7 +14,7 @@
 // truncated or mismatched file is refused with the engine's message before the project changes.
 import { randomUUID } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { BundledModel, ModelCard, ProjectModel } from '../../shared/contract/models';
@@ -22,7 +22,12 @@ import { sha256File } from '../genome/fasta/index';
 import { touchModified } from '../store/meta';
 import { activeUsesOfModel, addModel, childModelIds, deleteModelRow, getModelRow, listModelRows, updateModelPath, type ModelRow, type NewModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
-import { WEIGHTS_FILE } from '../engine/checkpoint/folder';
+import { CONFIG_FILE, WEIGHTS_FILE } from '../engine/checkpoint/folder';
+import { readGueResultsFile } from '../engine/gue/report';
+import { RESULTS_JSON as GUE_RESULTS_FILE } from '../engine/gue/runner';
+import { gueSummary } from '../../shared/gue-summary';
+import type { GueSummary } from '../../shared/contract/benchmarks';
+import { writeFileAtomic } from '../node/atomic';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { notFound, withProgress } from './data-support';
@@ -36,7 +41,10 @@ import {
   cardSummary,
   generatedCard,
   inspectModelFolder,
+  DNABERT2_AUTO_MAP,
+  DNABERT2_MODULE,
   MODEL_FILES,
+  pythonResourcesDir,
   readCard,
   stripFrontMatter,
   tfReady,
@@ -44,6 +52,17 @@ import {
   type FolderInfo,
 } from './model-folders';
 import { existingPath, projectDb, slugify } from './projects';
+
+/** A bundled model's GUE line, from the gue-results.json `loci gue` wrote and that ships in its folder; null when none does (a bad file is logged, not fatal). */
+function bundledGue(ctx: AppContext, dir: string, name: string): GueSummary | null {
+  try {
+    const file = readGueResultsFile(join(dir, GUE_RESULTS_FILE));
+    return file ? gueSummary(file, name) : null;
+  } catch (e) {
+    ctx.log.warn(`bundled model ${name}: ${(e as Error).message}`);
+    return null;
+  }
+}
 
 type ModelServices = Pick<Services, Extract<keyof Services, `models.${string}`>>;
 
@@ -204,12 +223,13 @@ async function loadToCheck(dir: string, onProgress: (f: number) => void): Promis
 /** The tokenizer must parse and fit the model's embedding table. */
 async function checkTokenizer(dir: string, info: FolderInfo): Promise<void> {
   const t = info.shape.tokenizer;
-  if (t.kind === 'bpe') {
-    const { BpeTokenizer } = await import('../engine/tokenizers/index');
+  if (t.kind !== 'none') {
+    // The loader fine-tuning and pre-training use: what imports here also trains.
+    const { loadTokenizer } = await import('../engine/tokenizers/index');
     try {
-      await BpeTokenizer.load(dir);
+      await loadTokenizer(dir);
     } catch (e) {
-      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, 'tokenizer.json') });
+      throw new ApiError({ code: 'bad_file', message: `Not imported: ${(e as Error).message}`, file: join(dir, t.kind === 'bpe' ? 'tokenizer.json' : 'vocab.txt') });
     }
   }
   if (t.vocabSize !== null && t.vocabSize > info.shape.vocabSize) {
@@ -265,7 +285,7 @@ export function createModelServices(ctx: AppContext): ModelServices {
         try {
           const info = await inspectModelFolder(dir);
           const card = await readCard(dir);
-          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null });
+          out.push({ ...info.shape, name, path: dir, summary: card ? cardSummary(card) : '', intendedUse: card ? cardIntendedUse(card) : '', hasCard: card !== null, gue: bundledGue(ctx, dir, name) });
         } catch (e) {
           // One broken folder must not hide the others; it is reported in the log.
           ctx.log.warn(`bundled model ${dir} left out of the catalog: ${(e as Error).message}`);
@@ -423,9 +443,14 @@ export function createModelServices(ctx: AppContext): ModelServices {
       await mkdir(target, { recursive: true });
       const files: string[] = [];
       for (const f of await readdir(c.dir)) {
-        if (!MODEL_FILES.includes(f)) continue;
+        // An imported folder's own model code (*.py, which its config's auto_map names) goes along.
+        if (!MODEL_FILES.includes(f) && !f.endsWith('.py')) continue;
         await copyFile(join(c.dir, f), join(target, f));
         files.push(join(target, f));
+      }
+      if (row.config.shape.architecture === 'dnabert2') {
+        const written = await shipDnabert2Module(target);
+        for (const f of written) if (!files.includes(f)) files.push(f);
       }
       // The copy must be the model the project recorded (a size check already passed; now the bytes).
       if ((await sha256File(join(target, WEIGHTS_FILE))) !== row.checksum) {
@@ -449,6 +474,24 @@ export function createModelServices(ctx: AppContext): ModelServices {
       return { dir: target, files: files.sort() };
     },
   };
+}
+
+/**
+ * `transformers` has no DNABERT-2 class: without model code and an `auto_map`, AutoModelForMaskedLM
+ * silently builds a classic BERT with the DNABERT-2 weights missing or unused. A folder whose
+ * auto_map already names modules it holds (an imported one, kept as it came) is left alone; any
+ * other gets Loci's module (resources/python/loci_dnabert2.py) and an auto_map pointing at it.
+ */
+async function shipDnabert2Module(target: string): Promise<string[]> {
+  const configPath = join(target, CONFIG_FILE);
+  const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+  const autoMap = config.auto_map as Record<string, unknown> | undefined;
+  const modules = autoMap && typeof autoMap === 'object' ? Object.values(autoMap).map((v) => String(Array.isArray(v) ? v[0] : v).split('.')[0]!) : [];
+  if (modules.length > 0 && modules.every((m) => existsSync(join(target, `${m}.py`)))) return [];
+  const module = join(target, DNABERT2_MODULE);
+  await copyFile(join(pythonResourcesDir(), DNABERT2_MODULE), module);
+  writeFileAtomic(configPath, `${JSON.stringify({ ...config, auto_map: DNABERT2_AUTO_MAP }, null, 2)}\n`);
+  return [module, configPath];
 }
 
 /** Facts for a generated card: kind, where it came from, its parent and classes. */

@@ -5,7 +5,7 @@ import { ApiError } from '../../shared/contract/errors';
 import type { ProjectInfo } from '../../shared/contract/projects';
 import { existingPath } from '../node/paths';
 import { countRows, readMeta, renameProject } from '../store/meta';
-import { removeProjectFiles, type Db } from '../store/project-file';
+import { openElsewhere, removeProjectFiles, type Db } from '../store/project-file';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 
@@ -139,6 +139,13 @@ export function createProjectServices(ctx: AppContext): ProjectServices {
         throw new ApiError({ code: 'invalid_input', message: `Not deleted: ${message}`, issues: [{ path: 'confirmName', message }] });
       }
       ctx.projects.close(real);
+      if (openElsewhere(real)) {
+        throw new ApiError({
+          code: 'conflict',
+          message: `Not deleted: ${real} is open in another Loci (the app, \`loci serve\` or a running job); close it there first`,
+          file: real,
+        });
+      }
       removeProjectFiles(real);
       ctx.settings.forgetRecent(real);
       ctx.bus.emit('project.changed', { path: real, what: 'deleted' });

@@ -68,14 +68,14 @@ const DEV_FILE = 'dev.json';
 const CHUNK_BP = 100_000;
 const DEFAULT_BATCH = 64;
 /** DNABERT-2 (ALiBi) has no position limit; the engine stops at 512 tokens (attention cost), as training does. */
-const DNABERT2_LENGTH_LIMIT = 512;
+export const DNABERT2_LENGTH_LIMIT = 512;
 /** Windows sampled from the target to check the tokenizer and the window length before a scan starts. */
 const SAMPLE_WINDOWS = 24;
 const FINAL: readonly string[] = ['done', 'cancelled'];
 
 const now = () => new Date().toISOString();
 
-function invalid(issues: FieldIssue[]): ApiError {
+export function invalid(issues: FieldIssue[]): ApiError {
   return new ApiError({ code: 'invalid_input', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
 }
 
@@ -94,12 +94,12 @@ interface Resolved {
   classes: string[];
 }
 
-async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: string; modelId?: number }): Promise<Resolved> {
+export async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number }): Promise<Resolved> {
   let modelId = input.modelId;
   let runId: number | null = null;
   let datasetId: number | null = null;
   if (input.runId !== undefined) {
-    const run = /^\d+$/.test(input.runId) ? getRunRow(db, Number(input.runId)) : undefined;
+    const run = getRunRow(db, input.runId);
     if (!run || run.kind !== 'finetune') throw invalid([{ path: 'runId', message: `No fine-tuning run ${input.runId} in this project` }]);
     if (run.state !== 'done' || run.outputModelId === null) throw invalid([{ path: 'runId', message: `Run ${input.runId} is ${run.state}: only a finished run has a model to scan with` }]);
     modelId = run.outputModelId;
@@ -125,7 +125,7 @@ async function resolveModel(ctx: AppContext, db: Db, project: string, input: { r
   return { model, runId, datasetId, classes };
 }
 
-function resolveGenome(db: Db, genomeId: number | undefined, datasetId: number | null): GenomeRow {
+export function resolveGenome(db: Db, genomeId: number | undefined, datasetId: number | null): GenomeRow {
   if (genomeId !== undefined) {
     const g = getGenomeRow(db, genomeId);
     if (!g) throw invalid([{ path: 'genomeId', message: `No genome ${genomeId} in this project` }]);
@@ -177,7 +177,7 @@ async function targetIntervals(target: ScanTarget, chroms: readonly { name: stri
 }
 
 /** Window and stride: given, or the run's training windows (length, half of it). */
-function defaultWindow(db: Db, datasetId: number | null): number | null {
+export function defaultWindow(db: Db, datasetId: number | null): number | null {
   if (datasetId === null) return null;
   const ds = getDatasetRow(db, datasetId);
   if (!ds) return null;
@@ -193,7 +193,7 @@ function defaultWindow(db: Db, datasetId: number | null): number | null {
  * Tokenises windows sampled evenly over the target: refuses a tokenizer that reads the genome's
  * letters as [UNK] and a window longer than the model reads.
  */
-async function checkTokenizer(reader: FastaReader, chroms: readonly { name: string }[], intervals: readonly ScanInterval[], window: number, model: ProjectModel, genomeName: string, maxTokens: number): Promise<void> {
+export async function checkTokenizer(reader: FastaReader, chroms: readonly { name: string }[], intervals: readonly ScanInterval[], window: number, model: ProjectModel, genomeName: string, maxTokens: number): Promise<void> {
   const { loadTokenizer } = await import('../engine/tokenizers/index');
   const tokenizer = await loadTokenizer(model.path!);
   const total = totalBases(intervals);
@@ -417,6 +417,36 @@ function thresholdOf(scan: ScanRow, classIndex: number): ScanThresholdRecord {
   return scan.metrics.thresholds?.find((t) => t.classIndex === classIndex) ?? { classIndex, threshold: 0.5, source: 'default-0.5', devMcc: null };
 }
 
+/** For reports: a class's combined score over the scanned bases, and its called regions at the stored threshold. */
+export interface ScanClassSummary {
+  classIndex: number;
+  /** Scanned bases per score bin: `bases[b]` covers scores [b / bins, (b + 1) / bins), the last bin includes 1. */
+  bases: number[];
+  /** Scanned bases scoring at or above the stored threshold. */
+  basesAbove: number;
+  regions: CalledRegion[];
+}
+
+export async function scanClassSummary(ctx: AppContext, project: string, scanId: number, classIndex: number, bins = 50): Promise<ScanClassSummary> {
+  const real = existingPath(project);
+  const db = projectDb(ctx, real);
+  const scan = requireScan(db, scanId, real);
+  const track = requireTrack(db, scan, classIndex, 'combined', real);
+  const threshold = thresholdOf(scan, classIndex).threshold;
+  const bases = new Array<number>(bins).fill(0);
+  let basesAbove = 0;
+  for (const c of await readAll(db, track, genomeSequences(db, scan.params.genomeId))) {
+    for (let i = 0; i < c.starts.length; i++) {
+      const score = c.scores[i]!;
+      const n = c.ends[i]! - c.starts[i]!;
+      const b = Math.min(bins - 1, Math.max(0, Math.floor(score * bins)));
+      bases[b] = bases[b]! + n;
+      if (score >= threshold) basesAbove += n;
+    }
+  }
+  return { classIndex, bases, basesAbove, regions: await calledRegions(db, real, scan, classIndex, threshold) };
+}
+
 // ---------------------------------------------------------------- views
 
 function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo {
@@ -440,7 +470,7 @@ function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo 
   return {
     id: scan.id,
     name: p.name,
-    runId: p.runId === null ? null : String(p.runId),
+    runId: p.runId,
     modelId: scan.modelId,
     modelName: p.modelName,
     genomeId: getGenomeRow(db, p.genomeId) ? p.genomeId : null,
@@ -550,8 +580,7 @@ export function createScanServices(ctx: AppContext): ScanServices {
           backend: input.backend,
           devPath,
         };
-        const job = startJob(ctx, real, scanKind, jobParams);
-        updateScan(db, scanId, { jobId: job.id });
+        const job = startJob(ctx, real, scanKind, jobParams, { link: (tx, jobId) => updateScan(tx, scanId, { jobId }) });
         ctx.bus.emit('project.changed', { path: real, what: 'scans' });
         return { scanId, jobId: job.id };
       } catch (err) {
@@ -601,14 +630,15 @@ export function createScanServices(ctx: AppContext): ScanServices {
       const here = order.get(chrom);
       if (here === undefined) throw invalid([{ path: 'chrom', message: `Genome "${scan.params.genomeName}" has no sequence named '${chrom}'` }]);
       const regions = await calledRegions(db, real, scan, classIndex, thresholdOf(scan, classIndex).threshold);
-      const key = (r: ScanRegion) => [order.get(r.chrom) ?? -1, r.start] as const;
+      // Wholly before or after: a region that covers the position is the one in view, not the
+      // previous one (the Genome view steps from the middle of the region it shows).
       const before = (r: ScanRegion) => {
-        const [c, s] = key(r);
-        return c < here || (c === here && s < position);
+        const c = order.get(r.chrom) ?? -1;
+        return c < here || (c === here && r.end <= position);
       };
       const after = (r: ScanRegion) => {
-        const [c, s] = key(r);
-        return c > here || (c === here && s > position);
+        const c = order.get(r.chrom) ?? -1;
+        return c > here || (c === here && r.start > position);
       };
       if (direction === 'next') return regions.find(after) ?? null;
       return regions.findLast(before) ?? null;

@@ -22,13 +22,14 @@ import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/
 import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
-import { TrainingSettings, type Estimate, type RunDetail, type RunSummary, type TestMetrics } from '../../shared/contract/training';
+import { TrainingSettings, type Estimate, type ModelDefaults, type RunDetail, type RunSummary, type TestMetrics } from '../../shared/contract/training';
+import { modelTrainingDefaults } from '../../shared/training-defaults';
 import { finetuneKind, type FinetuneJobParams, type MetricsLine, type RunDataFile, type RunResultFile } from '../engine/finetune/protocol';
 import type { FinetuneOptions } from '../engine/finetune/options';
 import { jobRunner, registerResultStore, startJob, waitForJob } from '../jobs/index';
-import { getDatasetRow, listDatasetRows, type DatasetRow, type SplitName } from '../store/data-repo';
+import { getDatasetRow, type DatasetRow, type SplitName } from '../store/data-repo';
 import { touchModified } from '../store/meta';
-import { addModel, getModelRow, listModelRows, type NewModelRow } from '../store/model-repo';
+import { addModel, getModelRow, type NewModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
 import {
   deleteRunRow,
@@ -95,14 +96,6 @@ function splitCounts(db: Db, datasetId: number): SplitCounts {
   return c;
 }
 
-/** A dataset or model named by id ("3") or by its exact name. */
-function byIdOrName<T extends { id: number; name: string }>(ref: string, get: (id: number) => T | undefined, all: () => T[]): T | undefined {
-  const trimmed = ref.trim();
-  if (/^\d+$/.test(trimmed)) return get(Number(trimmed));
-  const named = all().filter((r) => r.name === trimmed);
-  return named.length === 1 ? named[0] : undefined;
-}
-
 interface Checked {
   dataset: DatasetRow;
   counts: SplitCounts;
@@ -112,14 +105,14 @@ interface Checked {
 }
 
 /** Everything that can be known wrong before a run starts, as field-level messages. */
-async function check(ctx: AppContext, project: string, input: { datasetId: string; modelId: string; settings: TrainingSettings }): Promise<Checked> {
+async function check(ctx: AppContext, project: string, input: { datasetId: number; modelId: number; settings: TrainingSettings }): Promise<Checked> {
   const db = projectDb(ctx, project);
   const issues: FieldIssue[] = [];
   const settings = input.settings;
-  const dataset = byIdOrName(input.datasetId, (id) => getDatasetRow(db, id), () => listDatasetRows(db));
+  const dataset = getDatasetRow(db, input.datasetId);
   let counts: SplitCounts | null = null;
   if (!dataset) {
-    issues.push({ path: 'datasetId', message: `No dataset "${input.datasetId}" in this project (give its id or exact name)` });
+    issues.push({ path: 'datasetId', message: `No dataset with id ${input.datasetId} in this project` });
   } else {
     counts = splitCounts(db, dataset.id);
     const classes = dataset.classes.length;
@@ -132,10 +125,10 @@ async function check(ctx: AppContext, project: string, input: { datasetId: strin
     if (counts.emptySequences > 0) issues.push({ path: 'datasetId', message: `"${dataset.name}" has ${counts.emptySequences} example(s) without a sequence; rebuild it` });
   }
 
-  const modelRow = byIdOrName(input.modelId, (id) => getModelRow(db, id), () => listModelRows(db));
+  const modelRow = getModelRow(db, input.modelId);
   let model: ProjectModel | null = null;
   if (!modelRow) {
-    issues.push({ path: 'modelId', message: `No model "${input.modelId}" in this project (give its id or exact name)` });
+    issues.push({ path: 'modelId', message: `No model with id ${input.modelId} in this project` });
   } else {
     model = await createModelServices(ctx)['models.get']({ project, id: modelRow.id });
     const shape = model.shape;
@@ -158,6 +151,28 @@ async function check(ctx: AppContext, project: string, input: { datasetId: strin
   // A batch larger than the training set is not an error: the engine uses the whole set per batch.
   if (issues.length || !dataset || !counts || !model?.path) throw invalid(issues);
   return { dataset, counts, model, modelDir: model.path, settings };
+}
+
+/** A model's defaults as contract settings (config.json read from its folder; a missing folder falls back to size). */
+export function modelDefaults(model: ProjectModel): ModelDefaults {
+  let config: Record<string, unknown> = {};
+  try {
+    if (model.path) config = JSON.parse(readFileSync(join(model.path, 'config.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // Unreadable config: the model cannot train anyway (training.start says why); defaults by size.
+  }
+  const d = modelTrainingDefaults({ config, parameters: model.shape.parameters, kind: model.kind, name: model.name });
+  const s = d.settings;
+  const settings = TrainingSettings.parse({
+    lr: s.lr,
+    batchSize: s.batchSize,
+    epochs: s.epochs,
+    weightDecay: s.weightDecay,
+    ...(s.maxSteps !== undefined && { maxSteps: s.maxSteps }),
+    ...(s.warmupSteps !== undefined && { warmupSteps: s.warmupSteps }),
+    ...(s.evalEvery !== undefined && { evalEvery: s.evalEvery }),
+  });
+  return { settings, profile: d.profile, source: d.source, sources: d.sources as Record<string, string> };
 }
 
 /** The contract's settings as the engine's options. */
@@ -256,7 +271,7 @@ class RunFollower {
     const lines = text.split('\n');
     tail.partial = lines.pop() ?? '';
     this.tails.set(job.id, tail);
-    const runId = String(run.id);
+    const runId = run.id;
     let points: MetricPoint[] = [];
     const events: { step: number; split: 'train' | 'dev'; values: Record<string, number> }[] = [];
     const flush = () => {
@@ -369,6 +384,7 @@ function registerFinetuneStore(ctx: AppContext, follower: RunFollower): void {
           stoppedEarly: result.stoppedEarly,
           test: result.test,
           mostWrong: result.mostWrong,
+          mostConfident: result.mostConfident ?? [],
           throughput: result.throughput,
           error: null,
         },
@@ -387,7 +403,7 @@ function registerFinetuneStore(ctx: AppContext, follower: RunFollower): void {
  * Waits until a run stops running in this process and its result (if any) is stored; resolves with
  * its summary. For the CLI and tests; the UI follows run.metrics and job.progress instead.
  */
-export async function waitForRun(ctx: AppContext, project: string, runId: string): Promise<RunSummary> {
+export async function waitForRun(ctx: AppContext, project: string, runId: number): Promise<RunSummary> {
   const real = existingPath(project);
   const db = projectDb(ctx, real);
   const run = requireRun(db, runId, real);
@@ -397,9 +413,8 @@ export async function waitForRun(ctx: AppContext, project: string, runId: string
 
 // ---------------------------------------------------------------- views
 
-function requireRun(db: Db, runId: string, project: string): RunRow {
-  const id = /^\d+$/.test(runId) ? Number(runId) : NaN;
-  const run = Number.isFinite(id) ? getRunRow(db, id) : undefined;
+function requireRun(db: Db, runId: number, project: string): RunRow {
+  const run = getRunRow(db, runId);
   if (!run || run.kind !== KIND) throw new ApiError({ code: 'not_found', message: `No fine-tuning run ${runId} in ${project}` });
   return run;
 }
@@ -437,13 +452,13 @@ function summaryOf(run: RunRow, job: JobInfo | null, points: readonly MetricPoin
   const best = m.bestStep !== undefined && m.bestStep !== null ? { step: m.bestStep, loss: m.bestDevLoss ?? null } : bestDev(points);
   const settings = TrainingSettings.parse(run.params.settings);
   return {
-    id: String(run.id),
+    id: run.id,
     name: run.params.name,
     state: run.state,
     jobId: run.jobId,
-    datasetId: run.datasetId === null ? '' : String(run.datasetId),
+    datasetId: run.datasetId,
     datasetName: run.params.datasetName,
-    modelId: run.modelId === null ? '' : String(run.modelId),
+    modelId: run.modelId,
     modelName: run.params.modelName,
     mode: settings.mode,
     classNames: run.params.classNames,
@@ -455,7 +470,7 @@ function summaryOf(run: RunRow, job: JobInfo | null, points: readonly MetricPoin
     bestDevLoss: best?.loss ?? null,
     testMcc: test?.mcc ?? null,
     testF1: test?.f1Macro ?? null,
-    outputModelId: run.outputModelId === null ? null : String(run.outputModelId),
+    outputModelId: run.outputModelId,
     backend: m.backend ?? null,
   };
 }
@@ -516,6 +531,7 @@ function detail(ctx: AppContext, project: string, db: Db, row: RunRow): RunDetai
     checkpoints: dev.map((d) => ({ step: d.step, devLoss: d.loss, best: d.step === base.bestStep })),
     test: (m.test ?? null) as TestMetrics | null,
     mostWrong: placeExamples(db, run.datasetId, (m.mostWrong ?? []) as RunDetail['mostWrong']),
+    mostConfident: placeExamples(db, run.datasetId, (m.mostConfident ?? []) as RunDetail['mostConfident']),
     throughput: m.throughput ?? { tokensPerSecond: lastTps, secondsPerEpoch: null },
     error: run.state === 'failed' ? (m.error ?? job?.error ?? null) : null,
   };
@@ -528,6 +544,15 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
   return {
     async 'training.defaults'() {
       return TrainingSettings.parse({});
+    },
+
+    async 'training.modelDefaults'({ project, modelId }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      const row = getModelRow(db, modelId);
+      if (!row) throw invalid([{ path: 'modelId', message: `No model with id ${modelId} in this project` }]);
+      const model = await createModelServices(ctx)['models.get']({ project: real, id: row.id });
+      return modelDefaults(model);
     },
 
     async 'training.estimate'({ project, datasetId, modelId, settings }): Promise<Estimate> {
@@ -563,8 +588,7 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
         await writeFile(join(folder, DATA_FILE), JSON.stringify(data));
         // modelId in the params: models.remove sees the job as a use of the model.
         const params: FinetuneJobParams = { runId, dataPath: join(folder, DATA_FILE), modelDir: c.modelDir, outDir, options: engineOptions(c.settings), backend: c.settings.backend, modelId: c.model.id };
-        const job = startJob(ctx, real, finetuneKind, params);
-        updateRun(db, runId, { jobId: job.id });
+        const job = startJob(ctx, real, finetuneKind, params, { link: (tx, jobId) => updateRun(tx, runId, { jobId }) });
         const run = getRunRow(db, runId)!;
         keeper(ctx).mirror(real, db, run, jobRunner(ctx).get(real, job.id));
       } catch (err) {
@@ -624,7 +648,7 @@ export function createTrainingServices(ctx: AppContext): TrainingServices {
   };
 }
 
-async function control(ctx: AppContext, project: string, runId: string, action: 'cancel' | 'pause' | 'resume'): Promise<RunSummary> {
+async function control(ctx: AppContext, project: string, runId: number, action: 'cancel' | 'pause' | 'resume'): Promise<RunSummary> {
   const real = existingPath(project);
   const db = projectDb(ctx, real);
   const run = requireRun(db, runId, real);

@@ -10,7 +10,7 @@ import { readRegisteredFile, type FileRegistry } from '../transport/files';
 import { contentSecurityPolicy, lookupStatic, securityHeaders } from '../transport/static';
 
 export const APP_ORIGIN = 'loci://app';
-/** The CSP of the desktop app: like browser mode's, with loci://files instead of the WebSocket. */
+/** The CSP of the desktop app: like browser mode's (including the inline styles igv.js needs, said there), with loci://files instead of the WebSocket. */
 export const APP_CSP = contentSecurityPolicy(['loci://files']);
 
 export interface LociProtocolOptions {

@@ -189,3 +189,18 @@ export async function followJob(ctx: AppContext, project: string, jobId: string,
     if (trap) process.off('SIGINT', onSigint);
   }
 }
+
+/**
+ * For work run inside the CLI process (pre-training, GUE): the first Ctrl-C says `message` and
+ * aborts the returned signal so the work stops at its next checkpoint; `dispose` removes the trap.
+ */
+export function stopOnSigint(say: (line: string) => void, message: string): { signal: AbortSignal; dispose: () => void } {
+  const abort = new AbortController();
+  const onSigint = () => {
+    say(message);
+    process.off('SIGINT', onSigint);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: abort.signal, dispose: () => process.off('SIGINT', onSigint) };
+}

@@ -92,9 +92,22 @@ export function* bedLines(windows: Iterable<DatasetWindow>): Generator<string> {
   for (const w of windows) yield [w.chrom, w.start, w.end, w.label.replace(/\s/g, '_'), 0, w.strand].join('\t');
 }
 
+const ALL_FORMATS: readonly ExportFormat[] = ['csv', 'fasta', 'bed', 'manifest'];
+
+/** The file names exportDataset writes for these formats (so a caller can check for existing ones first). */
+export function exportFileNames(formats: readonly ExportFormat[] = ALL_FORMATS): string[] {
+  const f = new Set(formats);
+  return [
+    ...(f.has('csv') ? SPLITS.map((s) => `${s}.csv`) : []),
+    ...(f.has('fasta') ? ['dataset.fa'] : []),
+    ...(f.has('bed') ? ['dataset.bed'] : []),
+    ...(f.has('manifest') ? ['manifest.json'] : []),
+  ];
+}
+
 /** Writes the chosen formats into `dir`: train.csv dev.csv test.csv, dataset.fa, dataset.bed, manifest.json. */
 export async function exportDataset(ds: BuiltDataset, dir: string, opts: ExportOptions = {}): Promise<ExportResult> {
-  const formats = new Set(opts.formats ?? ['csv', 'fasta', 'bed', 'manifest']);
+  const formats = new Set(opts.formats ?? ALL_FORMATS);
   const files: string[] = [];
   let bedSkipped = 0;
   const write = async (name: string, lines: Iterable<string>) => {

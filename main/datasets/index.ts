@@ -1,7 +1,7 @@
 // Dataset builder: labelled windows from a genome and regions (or from split tables), with
 // negatives, splits, augmentation, a summary, provenance and exports. Plain data; no DB rows.
 export { BUILDER_VERSION, buildDataset } from './build';
-export { bedLines, csvLines, exportDataset, fastaLines, writeLinesAtomic } from './export';
+export { bedLines, csvLines, exportDataset, exportFileNames, fastaLines, writeLinesAtomic } from './export';
 export type { ExportFormat, ExportOptions, ExportResult } from './export';
 export { buildFromSpecFile, loadSpecFile, readRegionSets } from './from-files';
 export { IntervalIndex, WindowBuckets } from './intervals';

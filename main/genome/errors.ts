@@ -24,7 +24,8 @@ export type InputErrorCode =
   | 'bad-field'
   | 'missing-column'
   | 'unknown-label'
-  | 'unknown-sequence';
+  | 'unknown-sequence'
+  | 'ref-mismatch';
 
 export interface InputErrorInit {
   file: string;
@@ -114,6 +115,25 @@ export class ErrorCollector {
   /** Identical problems folded into one entry with a count, most frequent first (up to 200 kinds). */
   get groups(): ProblemGroup[] {
     return [...this.byProblem.values()].sort((a, b) => b.count - a.count).map((g) => ({ ...g, lines: [...g.lines] }));
+  }
+
+  /**
+   * The file-level error for a file none of whose lines could be read, with the per-line detail
+   * (each kind of problem once, with its count and first lines) rather than a bare "no lines".
+   */
+  noneReadable(what: string): InputError {
+    const groups = this.groups.slice(0, 3).map((g) => {
+      const lines = `line${g.lines.length === 1 ? '' : 's'} ${g.lines.join(', ')}${g.count > g.lines.length ? ', …' : ''}`;
+      return `${g.count} × ${g.problem} (${lines})`;
+    });
+    const more = this.byProblem.size > 3 ? `; and ${this.byProblem.size - 3} other kinds of problem` : '';
+    const first = this.errors[0];
+    return new InputError({
+      file: this.file,
+      ...(first?.line !== undefined && { line: first.line }),
+      code: first?.code ?? 'empty-file',
+      problem: `no line could be read as ${what}: ${groups.join('; ')}${more}`,
+    });
   }
 
   /** e.g. "3 problems in a.bed (2 bad-coordinate, 1 unknown-chromosome); first: a.bed:4: ..." */

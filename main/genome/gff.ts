@@ -135,6 +135,7 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
     features.push(f);
   }
   if (!sawFeature) {
+    if (errors.count > 0) throw errors.noneReadable('a GFF3 feature');
     throw new InputError({ file, code: 'empty-file', problem: 'the file holds no GFF3 feature lines' });
   }
   const chromMapping = chroms.suggestion();

@@ -76,6 +76,11 @@ export async function probeFile(file: string): Promise<FileKind> {
     throw e;
   }
   if (st.isDirectory()) throw new InputError({ file, code: 'unsupported-format', problem: 'this is a folder, not a file' });
+  // A device, FIFO or socket reports size 0 (and /dev/urandom never ends): say what it is, not "empty".
+  if (!st.isFile()) {
+    const what = st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a plain file';
+    throw new InputError({ file, code: 'unsupported-format', problem: `this is ${what}, not a regular file; give a file saved on disk` });
+  }
   if (st.size === 0) throw new InputError({ file, code: 'empty-file', problem: 'the file is empty (0 bytes)' });
   const fh = await open(file, 'r');
   try {

@@ -143,6 +143,9 @@ async function readTable(file: string, delim: string, opts: ReadLabelledOptions,
   let header: string[] | undefined;
   let seqCol = -1;
   let labelCol = -1;
+  /** Fields every row must have: the header's count, else the first row's (a stray comma shifts columns). */
+  let width = -1;
+  let widthFrom = '';
   let linesRead = 0;
   for await (const { text, line } of readTextLines(file, opts)) {
     linesRead = line;
@@ -164,6 +167,8 @@ async function readTable(file: string, delim: string, opts: ReadLabelledOptions,
         const list = header.map((h) => `'${h}'`).join(', ');
         if (seqCol < 0) throw new InputError({ file, line, code: 'missing-column', problem: `no sequence column: the header has ${list}; name one 'sequence' or choose it` });
         if (labelCol < 0) throw new InputError({ file, line, code: 'missing-column', problem: `no label column: the header has ${list}; name one 'label' or choose it` });
+        width = header.length;
+        widthFrom = `as in the header on line ${line}`;
         continue;
       }
       seqCol = typeof opts.sequenceColumn === 'number' ? opts.sequenceColumn : 0;
@@ -171,9 +176,12 @@ async function readTable(file: string, delim: string, opts: ReadLabelledOptions,
       if (fields.length <= Math.max(seqCol, labelCol)) {
         throw new InputError({ file, line, code: 'missing-column', problem: `no label column: the first line has ${fields.length} column(s) and no header; expected 'sequence${delim === '\t' ? '<tab>' : delim}label'` });
       }
+      width = fields.length;
+      widthFrom = `as on line ${line}, the first`;
     }
-    if (fields.length <= Math.max(seqCol, labelCol)) {
-      errors.add({ line, code: 'too-few-columns', problem: `expected at least ${Math.max(seqCol, labelCol) + 1} columns, found ${fields.length}` });
+    if (fields.length !== width) {
+      const quote = delim === ',' ? ' (a field holding a comma must be in double quotes)' : '';
+      errors.add({ line, code: fields.length < width ? 'too-few-columns' : 'bad-field', problem: `expected ${width} fields ${widthFrom}, found ${fields.length}${fields.length > width ? quote : ''}` });
       continue;
     }
     const rec: RawRecord = { sequence: fields[seqCol]!.trim(), label: fields[labelCol]!.trim(), line };

@@ -9,3 +9,7 @@ import '../genome/job';
 import '../datasets/job';
 // Genome scans (stored by main/api/scans.ts).
 import '../scan/job';
+// GUE benchmarks from the Models page (main/api/benchmarks.ts).
+import '../engine/gue/job';
+// In-silico mutagenesis and variant effects (stored by main/api/interpret.ts).
+import '../interpret/job';

@@ -58,6 +58,12 @@ export interface RunnerOptions {
 export interface StartOptions {
   /** Needs the compute device: runs after the device jobs queued before it. Default true. */
   device?: boolean;
+  /**
+   * Links the new job to the row its result belongs to (a run's job_id, a scan's), in the
+   * transaction that inserts the job: a crash can never leave a job whose result has no row to go
+   * to (the store would find none and the job would end done with nothing stored).
+   */
+  link?: (db: Db, jobId: string) => void;
 }
 
 interface Active {
@@ -158,17 +164,20 @@ export class JobRunner {
     const db = this.opts.db(path);
     const id = newJobId();
     const device = options.device ?? true;
-    insertJob(db, {
-      id,
-      kind,
-      params: params ?? {},
-      device,
-      logPath: join(this.opts.dataDir, 'logs', `${id}.log`),
-      checkpointDir: join(this.opts.dataDir, 'checkpoints', id),
-      runnerId: this.id,
-      runnerPid: process.pid,
-      now: this.now(),
-    });
+    db.transaction(() => {
+      insertJob(db, {
+        id,
+        kind,
+        params: params ?? {},
+        device,
+        logPath: join(this.opts.dataDir, 'logs', `${id}.log`),
+        checkpointDir: join(this.opts.dataDir, 'checkpoints', id),
+        runnerId: this.id,
+        runnerPid: process.pid,
+        now: this.now(),
+      });
+      options.link?.(db, id);
+    }).immediate();
     const job = this.stored(path, id);
     this.emitState(job);
     this.queue.enqueue({ id, project: path, device });

@@ -98,6 +98,7 @@ export async function runWorker(channel: ParentChannel): Promise<number> {
     void channel.send({ type: 'progress', report });
   });
 
+  let carried: Pick<JobReport, 'step' | 'total'> = {};
   const signal = stopController.signal;
   const ctx: JobContext = {
     jobId: start.jobId,
@@ -105,7 +106,13 @@ export async function runWorker(channel: ParentChannel): Promise<number> {
     checkpointDir: start.checkpointDir,
     attempt: start.attempt,
     signal,
-    report: (report) => progress.push({ ...report }),
+    // A report without a step (a later phase) carries the last step forward: the throttle keeps only
+    // the latest report, and the runner keeps the last step it *received*, so a final training step
+    // still pending when the next phase reports would otherwise be lost (a done job at step 11/12).
+    report: (report) => {
+      carried = { step: report.step ?? carried.step, total: report.total ?? carried.total };
+      progress.push({ ...report, ...carried });
+    },
     log: (line, level = 'info') => {
       for (const l of String(line).split('\n')) pendingLogs.push({ level, line: l });
       if (pendingLogs.length >= LOG_BATCH) void flushLogs();

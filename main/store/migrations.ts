@@ -292,6 +292,81 @@ CREATE INDEX regions_locus ON regions(region_set_id, chrom, start);
 CREATE INDEX dataset_items_locus ON dataset_items(dataset_id, chrom, start);
 `;
 
+// Reports (main/api/reports.ts): each stored as its whole self-contained HTML, a snapshot of the
+// runs when it was made (a run removed later leaves its reports readable), with the runs it covers.
+const v7 = /* sql */ `
+CREATE TABLE reports (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('run', 'comparison')),
+  title      TEXT NOT NULL,
+  run_ids    TEXT NOT NULL CHECK (json_valid(run_ids)),
+  notes      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(notes)),
+  html       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`;
+
+// Annotations (main/api/annotations.ts): the biologist's marks get a source (drawn in the view,
+// imported from a file, or taken from a scan's called region) with the scan or run it came from,
+// and every change is kept as a row of `annotation_changes` holding the rows before and after it,
+// so undo applies `before` and redo applies `after` (Apollo's ChangeManager: a change and its
+// inverse), also after a reload. `label` (migration 1) is the annotation's class. Changes past the
+// undo point (undone = 1) are dropped when a new change is made, as in every editor.
+const v8 = /* sql */ `
+ALTER TABLE annotations ADD COLUMN source TEXT NOT NULL DEFAULT 'manual';  -- manual, import, scan, region
+ALTER TABLE annotations ADD COLUMN scan_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+ALTER TABLE annotations ADD COLUMN run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+CREATE INDEX annotations_label ON annotations(genome_id, label);
+CREATE TABLE annotation_changes (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  genome_id   INTEGER NOT NULL REFERENCES genomes(id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL,                                      -- add, update, remove, import
+  description TEXT NOT NULL,
+  before      TEXT NOT NULL CHECK (json_valid(before)),           -- the rows it changed, as they were (absent: did not exist)
+  after       TEXT NOT NULL CHECK (json_valid(after)),            -- the same rows after it (absent: removed)
+  undone      INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1)),
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX annotation_changes_genome ON annotation_changes(genome_id, undone, id);
+`;
+
+// Interpretation (main/api/interpret.ts, issue 13): an ISM or variant-effect run is a `runs` row of
+// kind 'ism' or 'variants'; its 4 x L table (float32, little-endian: reference probability forward
+// [L], reverse [L], alt minus ref forward [L x 4], reverse [L x 4], bases A C G T) or its scored
+// variants (one row per ALT allele, sortable) live here.
+const v9 = /* sql */ `
+CREATE TABLE ism_tables (
+  run_id    INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  chrom     TEXT NOT NULL,
+  start     INTEGER NOT NULL,
+  "end"     INTEGER NOT NULL,
+  ref_bases TEXT NOT NULL,
+  data      BLOB NOT NULL,
+  CHECK ("end" > start)
+);
+CREATE TABLE variant_effects (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  idx    INTEGER NOT NULL,                        -- order in the input (file order, ALT order)
+  line   INTEGER NOT NULL,                        -- 1-based line of the VCF (or typed variant)
+  chrom  TEXT NOT NULL,
+  pos    INTEGER NOT NULL,                        -- 1-based, as in VCF
+  vid    TEXT NOT NULL,
+  ref    TEXT NOT NULL,
+  alt    TEXT NOT NULL,
+  qual   TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  info   TEXT NOT NULL,
+  ref_fw REAL NOT NULL,
+  ref_rc REAL NOT NULL,
+  alt_fw REAL NOT NULL,
+  alt_rc REAL NOT NULL,
+  diff   REAL NOT NULL,                           -- strands combined (mean probability), alt - ref
+  log2fc REAL NOT NULL,
+  PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX variant_effects_locus ON variant_effects(run_id, chrom, pos);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -299,6 +374,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'model kinds, folders and checksums', sql: v4 },
   { version: 5, name: 'scan tracks stored in chunks', sql: v5 },
   { version: 6, name: 'genome view: track files and settings', sql: v6 },
+  { version: 7, name: 'reports', sql: v7 },
+  { version: 8, name: 'annotations: source, change log for undo and redo', sql: v8 },
+  { version: 9, name: 'interpretation: ISM tables and variant effects', sql: v9 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

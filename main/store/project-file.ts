@@ -327,6 +327,28 @@ function walSize(path: string): number {
   }
 }
 
+/**
+ * Whether another connection (the app, `loci serve`, a job's worker) has the project open now. An
+ * open connection in WAL mode keeps a SHARED lock on the file, so a try at an EXCLUSIVE lock with no
+ * wait fails exactly while someone has it open; this asks SQLite's own locks rather than keeping
+ * a lock file of ours that a crash would leave behind. Close this process's own handle first.
+ */
+export function openElsewhere(path: string): boolean {
+  let db: Db | null = null;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    return false;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
+    throw sqliteProblem(err, path) ?? err;
+  } finally {
+    db?.close();
+  }
+}
+
 /** Deletes a project file and its SQLite side files. */
 export function removeProjectFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });

@@ -27,6 +27,7 @@ export interface RunFigures {
   totalSteps?: number | null;
   test?: unknown;
   mostWrong?: unknown[];
+  mostConfident?: unknown[];
   throughput?: { tokensPerSecond: number | null; secondsPerEpoch: number | null };
   error?: string | null;
   stoppedEarly?: boolean;

@@ -88,6 +88,9 @@ export function httpStatusFor(code: ErrorCode): number {
   return statusByCode[code];
 }
 
+/** The request body stopped because the client closed the connection (a closed tab, a killed script). */
+class ClientGone extends Error {}
+
 class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -115,6 +118,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     handle(req, res).catch((err: unknown) => {
       // The browser went away mid-download (a cancelled igv.js read, a closed tab): nothing to report.
       if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      // The client closed the connection before sending its whole request: one quiet line, no stack.
+      if (err instanceof ClientGone) return log(`loci serve: ${req.method} ${(req.url ?? '').split('?')[0]}: the client went away before the request was complete`);
       // The path without its query: /files/<id>?token=... must not put the token in a log.
       log(`loci serve: ${req.method} ${(req.url ?? '').split('?')[0]}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) sendError(res, 500, { code: 'internal', message: 'Internal error' });
@@ -323,7 +328,8 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
     };
     req.on('data', onData);
     req.once('end', () => resolve());
-    req.once('error', reject);
+    // Node reports a connection closed mid-body as an 'aborted' ECONNRESET error on the request.
+    req.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNRESET' ? new ClientGone(err.message) : err));
   });
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;

@@ -37,6 +37,11 @@ export function contentSecurityPolicy(connectSources: readonly string[]): string
   return [
     "default-src 'self'",
     "script-src 'self'",
+    // 'unsafe-inline' for styles only (scripts stay 'self'): igv.js, inside its shadow root, builds
+    // popups and menus from HTML strings with style="..." attributes (style-src-attr) and its colour
+    // picker adds a <style> element to the document (style-src-elem); Mantine injects <style>
+    // elements for its theme variables too. Without it the Genome view's popups and track menus
+    // lose their layout (the e2e tests record every CSP violation). Inline styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     ['connect-src', "'self'", ...connectSources].join(' '),

@@ -146,7 +146,7 @@ export const SplitSpec = z.discriminatedUnion(
     z.object({ kind: z.literal('blocks'), fractions: Fractions, blockSize: z.number().int().positive().optional() }),
     z.object({ kind: z.literal('random'), fractions: Fractions }),
   ],
-  { error: "split.kind must be 'chromosomes', 'blocks' or 'random'" },
+  { error: (iss) => (iss.input === undefined ? "A split is required (split.kind: 'chromosomes', 'blocks' or 'random')" : "split.kind must be 'chromosomes', 'blocks' or 'random'") },
 );
 export type SplitSpec = z.input<typeof SplitSpec>;
 
@@ -219,7 +219,9 @@ export const TableDatasetSpec = z
   })
   .strict();
 
-export const DatasetSpec = z.union([RegionsDatasetSpec, TablesDatasetSpec, TableDatasetSpec], { error: "spec.source must be 'regions', 'tables' or 'table'" });
+// Discriminated by `source`, so a bad field inside a known source is reported by its own path
+// (a plain union would report only "spec.source must be ...").
+export const DatasetSpec = z.discriminatedUnion('source', [RegionsDatasetSpec, TablesDatasetSpec, TableDatasetSpec], { error: "spec.source must be 'regions', 'tables' or 'table'" });
 export type DatasetSpec = z.input<typeof DatasetSpec>;
 
 // ---------- datasets ----------
@@ -326,9 +328,9 @@ export const dataMethods = {
     'A dataset summary with the first examples of each split.',
   ),
   'datasets.export': method(
-    z.object({ project, datasetId: Id, format: z.enum(['csv', 'fasta', 'bed']), dir: FilePath }).strict(),
+    z.object({ project, datasetId: Id, format: z.enum(['csv', 'fasta', 'bed']), dir: FilePath, overwrite: z.boolean().default(false) }).strict(),
     z.object({ files: z.array(z.string()), skipped: z.number().int() }),
-    'Write a dataset as GUE-style CSV (one file per split), FASTA or BED, plus a manifest.',
+    'Write a dataset as GUE-style CSV (one file per split), FASTA or BED, plus a manifest; refuses to replace existing files unless overwrite.',
   ),
   'datasets.remove': method(z.object({ project, id: Id }).strict(), ok, 'Delete a dataset from the project.'),
 };

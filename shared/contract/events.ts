@@ -28,7 +28,7 @@ export const ProjectChanged = z.object({ path: z.string(), what: z.string() });
 /** Curve points of a fine-tuning run as they are made (the run dashboard appends them live). */
 export const RunMetrics = z.object({
   project: z.string(),
-  runId: z.string(),
+  runId: z.number().int(),
   step: z.number().int(),
   /** 'train': loss, lr, tokensPerSecond; 'dev': loss, mcc, accuracy, f1. */
   split: z.enum(['train', 'dev']),

@@ -10,6 +10,10 @@ import { trainingMethods } from './training';
 import { adaptMethods } from './adapt';
 import { genomeViewMethods } from './genome-view';
 import { scanMethods } from './scans';
+import { reportMethods } from './reports';
+import { benchmarkMethods } from './benchmarks';
+import { annotationMethods } from './annotations';
+import { interpretMethods } from './interpret';
 
 export const api = {
   ...systemMethods,
@@ -21,6 +25,10 @@ export const api = {
   ...adaptMethods,
   ...genomeViewMethods,
   ...scanMethods,
+  ...reportMethods,
+  ...benchmarkMethods,
+  ...annotationMethods,
+  ...interpretMethods,
 };
 
 export type Api = typeof api;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { method } from './define';
 import { FilePath } from './projects';
+import { GueSummary } from './benchmarks';
 
 const Id = z.number({ error: 'An id (a whole number) is required' }).int('An id is a whole number').positive('Ids start at 1');
 const Name = z.string().trim().min(1, 'A name is required').max(200, 'Keep the name under 200 characters');
@@ -59,6 +60,8 @@ export const BundledModel = ModelShape.extend({
   /** The card's "Intended use" section, first paragraph; empty when there is none. */
   intendedUse: z.string(),
   hasCard: z.boolean(),
+  /** Its GUE mean beside its from-scratch twin's and the published means, from the gue-results.json shipped in its folder; null when none is. */
+  gue: GueSummary.nullable(),
 });
 export type BundledModel = z.infer<typeof BundledModel>;
 

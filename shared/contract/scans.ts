@@ -69,7 +69,7 @@ export const ScanInfo = z.object({
   id: z.number().int(),
   name: z.string(),
   /** The fine-tuning run whose model is scanned (its dev set gives the default threshold); null for a model without a run. */
-  runId: z.string().nullable(),
+  runId: z.number().int().nullable(),
   modelId: z.number().int().nullable(),
   modelName: z.string(),
   genomeId: z.number().int().nullable(),
@@ -109,7 +109,7 @@ export const ScanStartInput = z
   .object({
     project,
     /** Scan the model a fine-tuning run produced (and take the default threshold from its dev set)... */
-    runId: z.string().trim().min(1).optional(),
+    runId: Id.optional(),
     /** ...or any classifier model of the project. */
     modelId: Id.optional(),
     /** Default: the genome of the run's dataset, else the project's only genome. */
@@ -152,7 +152,7 @@ export const scanMethods = {
   'scans.nextRegion': method(
     ClassRef.extend({ chrom: Chrom, position: Position, direction: z.enum(['next', 'previous']) }).strict(),
     ScanRegion.nullable(),
-    'The called region after (or before) a position, across chromosomes in genome order; null when there is none.',
+    'The first called region that starts after a position (next) or the last that ends at or before it (previous), across chromosomes in genome order; null when there is none.',
   ),
   'scans.setThreshold': method(ClassRef.extend({ threshold: z.number().min(0, 'A threshold is between 0 and 1').max(1, 'A threshold is between 0 and 1') }).strict(), ScanInfo, "Change a class's threshold (no rescan)."),
   'scans.export': method(

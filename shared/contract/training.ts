@@ -78,14 +78,18 @@ export const TestMetrics = z.object({
 });
 export type TestMetrics = z.infer<typeof TestMetrics>;
 
+/** Runs, datasets and models are rows of the project: whole-number ids, as in datasets.* and models.* (scans share runs' numbering). */
+const Id = z.number({ error: 'An id (a whole number) is required' }).int('An id is a whole number').positive('Ids start at 1');
+
 export const RunSummary = z.object({
-  id: z.string(),
+  id: z.number().int(),
   name: z.string(),
   state: RunState,
   jobId: z.string().nullable(),
-  datasetId: z.string(),
+  /** Null once the dataset (or model) has been deleted; the name stays. */
+  datasetId: z.number().int().nullable(),
   datasetName: z.string(),
-  modelId: z.string(),
+  modelId: z.number().int().nullable(),
   modelName: z.string(),
   mode: FinetuneMode,
   classNames: z.array(z.string()),
@@ -98,10 +102,22 @@ export const RunSummary = z.object({
   testMcc: z.number().nullable(),
   testF1: z.number().nullable(),
   /** The fine-tuned model saved in the project when the run finished. */
-  outputModelId: z.string().nullable(),
+  outputModelId: z.number().int().nullable(),
   backend: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+const TestExample = z.object({
+  index: z.number().int(),
+  sequence: z.string(),
+  label: z.string(),
+  predicted: z.string(),
+  confidence: z.number(),
+  /** Where the example came from on the genome (BED coordinates); absent for imported sequences or a removed dataset. */
+  locus: z.object({ chrom: z.string(), start: z.number().int(), end: z.number().int(), strand: z.enum(['+', '-', '.']).nullable() }).optional(),
+  /** How the dataset labelled it: positive (a region set), background, shuffled or imported. */
+  origin: z.string().optional(),
+});
 
 export const RunDetail = RunSummary.extend({
   settings: TrainingSettings,
@@ -112,34 +128,41 @@ export const RunDetail = RunSummary.extend({
   checkpoints: z.array(z.object({ step: z.number().int(), devLoss: z.number().nullable(), best: z.boolean() })),
   test: TestMetrics.nullable(),
   /** Test examples the chosen model gets most wrong (highest probability on a wrong class). */
-  mostWrong: z.array(
-    z.object({
-      index: z.number().int(),
-      sequence: z.string(),
-      label: z.string(),
-      predicted: z.string(),
-      confidence: z.number(),
-      /** Where the example came from on the genome (BED coordinates); absent for imported sequences or a removed dataset. */
-      locus: z.object({ chrom: z.string(), start: z.number().int(), end: z.number().int(), strand: z.enum(['+', '-', '.']).nullable() }).optional(),
-      /** How the dataset labelled it: positive (a region set), background, shuffled or imported. */
-      origin: z.string().optional(),
-    }),
-  ),
+  mostWrong: z.array(TestExample),
+  /** Correct test predictions with the highest probability (runs stored before reports have none). */
+  mostConfident: z.array(TestExample),
   throughput: z.object({ tokensPerSecond: z.number().nullable(), secondsPerEpoch: z.number().nullable() }),
   error: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-const RunRef = z.object({ project: FilePath, runId: z.string().min(1) }).strict();
+const RunRef = z.object({ project: FilePath, runId: Id }).strict();
 const RunInput = z.object({
   project: FilePath,
-  datasetId: z.string().min(1, 'Pick a dataset'),
-  modelId: z.string().min(1, 'Pick a model'),
+  datasetId: z.number({ error: 'Pick a dataset' }).int().positive('Pick a dataset'),
+  modelId: z.number({ error: 'Pick a model' }).int().positive('Pick a model'),
   settings: TrainingSettings.default(TrainingSettings.parse({})),
 });
 
+/** A model's fine-tuning defaults and where each comes from (see shared/training-defaults.ts). */
+export const ModelDefaults = z.object({
+  settings: TrainingSettings,
+  /** model-card | baseline | size-large | size-medium | size-small */
+  profile: z.string(),
+  /** For people: where these defaults come from. */
+  source: z.string(),
+  /** Per setting (lr, batchSize, epochs, maxSteps, warmupSteps, evalEvery, weightDecay): where its value comes from. */
+  sources: z.record(z.string(), z.string()),
+});
+export type ModelDefaults = z.infer<typeof ModelDefaults>;
+
 export const trainingMethods = {
   'training.defaults': method(z.object({}).strict(), TrainingSettings, 'The default fine-tuning settings (DNABERT-2 protocol).'),
+  'training.modelDefaults': method(
+    z.object({ project: FilePath, modelId: Id }).strict(),
+    ModelDefaults,
+    "The fine-tuning defaults of one model (its card's validated settings, else by family and size) and where each comes from.",
+  ),
   'training.estimate': method(RunInput.strict(), Estimate, 'Time and memory a run would take on this machine, from a short measured benchmark.'),
   'training.start': method(
     RunInput.extend({ name: z.string().trim().min(1).max(120).optional() }).strict(),

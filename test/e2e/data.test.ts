@@ -301,7 +301,7 @@ describe('Data page and import wizard', { skip }, () => {
       await row.getByRole('button', { name: 'Export motif-sites vs background', exact: true }).click();
       const exp = page.getByRole('dialog', { name: 'Export motif-sites vs background' });
       const out = join(server.tmp, 'export-csv');
-      await exp.getByLabel('Folder').fill(out);
+      await exp.getByRole('textbox', { name: 'Folder' }).fill(out);
       await exp.getByRole('button', { name: 'Export', exact: true }).click();
       await exp.getByRole('status', { name: 'Exported files' }).waitFor();
       await screenshot('data-export');

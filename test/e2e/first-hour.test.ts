@@ -163,7 +163,7 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
     });
     const model = await api('models.createBaseline', { project, name: 'Tiny baseline', arch: 'dnabert2', size: 'tiny', tokenizer: 'dnabert2-bpe', seed: 1 });
     // A linear probe: one embedding pass and a head fit, quick to finish.
-    const probe = await api('training.start', { project, datasetId: String(ds.id), modelId: String(model.id), name: 'Probe run', settings: { mode: 'probe', batchSize: 8, backend: 'wasm' } });
+    const probe = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'Probe run', settings: { mode: 'probe', batchSize: 8, backend: 'wasm' } });
 
     await withApp(async (app) => {
       const { page } = app;
@@ -199,7 +199,7 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
       await app.screenshot('first-hour-probe-done', { fullPage: true });
 
       // A long run, cancelled while it trains: the status bar shows it on another page.
-      const long = await api('training.start', { project, datasetId: String(ds.id), modelId: String(model.id), name: 'Long run', settings: { maxSteps: 5000, batchSize: 8, evalEvery: 1000, backend: 'wasm' } });
+      const long = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'Long run', settings: { maxSteps: 5000, batchSize: 8, evalEvery: 1000, backend: 'wasm' } });
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Models' }).click();
       await until(async () => (await page.getByTestId('active-jobs').textContent().catch(() => '')) ?? '', (t) => /1 running/.test(t), 'the long run in the status bar', 120_000);
       await page.getByTestId('active-jobs').click();

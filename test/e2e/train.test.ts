@@ -252,7 +252,7 @@ describe('Train page: wizard, live dashboard, pause/resume, cancel, test metrics
       await page.getByRole('button', { name: 'Next: estimate' }).click();
       await page.getByRole('heading', { name: 'New training run' }).waitFor();
       await until(() => maxTokens.getAttribute('aria-invalid'), (v) => v === 'true', 'the Max tokens input to show its error', 60_000);
-      const ids = { datasetId: String((await api('datasets.list', { project }))[0]!.id), modelId: String((await api('models.list', { project })).find((m) => m.name === 'Scratch DNABERT-2 tiny')!.id) };
+      const ids = { datasetId: (await api('datasets.list', { project }))[0]!.id, modelId: (await api('models.list', { project })).find((m) => m.name === 'Scratch DNABERT-2 tiny')!.id };
       const refused = await api('training.estimate', { project, ...ids, settings: { maxLength: 200000 } }).then(() => null, (e: unknown) => e as ApiError);
       const issue = refused?.issues?.find((i) => i.path === 'settings.maxLength');
       assert.ok(issue, 'the API names settings.maxLength');

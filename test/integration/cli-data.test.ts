@@ -47,6 +47,10 @@ test('import a genome and regions, build, list, show and export a dataset; bad f
   const exp = await loci(['dataset', 'export', 'sites', '--project', project, '--format', 'csv', '--out', out], home);
   assert.equal(exp.code, 0, exp.stderr);
   assert.equal(readFileSync(join(out, 'test.csv'), 'utf8').trim().split('\n').length, 33);
+  const twice = await loci(['dataset', 'export', 'sites', '--project', project, '--out', out], home);
+  assert.equal(twice.code, 1, 'a second export into the same folder is refused');
+  assert.match(twice.stderr, /already holds train\.csv.*--force/);
+  assert.equal((await loci(['dataset', 'export', 'sites', '--project', project, '--out', out, '--force'], home)).code, 0);
 
   const usage = await loci(['dataset', 'build', '--project', project, '--name', 'x', '--genome', 'toy', '--regions', 'site', '--split', 'halves'], home);
   assert.equal(usage.code, 2);

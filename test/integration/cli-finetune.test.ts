@@ -42,6 +42,11 @@ test('loci finetune trains to the end and prints the test metrics and the saved 
   assert.match(show.stdout, /^STEP +LOSS +MCC +ACCURACY +F1$/m);
   assert.match(show.stdout, /^12 +\d\.\d{4} /m);
 
+  const byName = await cli(['runs', 'show', 'tiny-bpe on motif', ...p, ...data]);
+  assert.equal(byName.code, 0, byName.stderr);
+  const noRun = await cli(['runs', 'show', 'nope', ...p, ...data]);
+  assert.deepEqual([noRun.code, noRun.stderr.split('\n')[0]], [2, `loci: No run "nope" in ${h.project}; give its id (loci runs list)`]);
+
   const resume = await cli(['runs', 'resume', '1', ...p, ...data]);
   assert.deepEqual([resume.code, resume.stderr], [1, 'loci: Cannot resume run 1: it is done (only paused, interrupted, failed jobs can be resumed)\n']);
 });
@@ -56,7 +61,8 @@ test('loci finetune: mistakes are named (usage errors exit 2, a wrong dataset or
   const loraFlags = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--lora-rank', '4']);
   assert.equal(loraFlags.code, 2);
   const noDataset = await cli(['finetune', ...p, '--dataset', 'nope', '--model', 'tiny-bpe']);
-  assert.deepEqual([noDataset.code, noDataset.stderr], [1, 'loci: No dataset "nope" in this project (give its id or exact name)\n']);
+  // The CLI takes a name or an id and gives the API the id (issue 9: one id type across the API).
+  assert.deepEqual([noDataset.code, noDataset.stderr.split('\n')[0]], [2, `loci: No dataset "nope" in ${h.project} (it has: 1 motif)`]);
   const tooLong = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-length', '1000']);
   assert.deepEqual([tooLong.code, tooLong.stderr], [1, 'loci: "tiny-bpe" reads at most 512 tokens; got 1000\n']);
   const badRange = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--lr', '5']);

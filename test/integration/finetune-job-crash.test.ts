@@ -15,7 +15,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 test('SIGKILL of the job process mid-run: the project stays intact, the run fails and resumes from its checkpoint', async (t) => {
   const h = await finetuneHarness(t);
-  const started = await h.call('training.start', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: { ...FAST, maxSteps: 40, batchSize: 8, evalEvery: 4 } });
+  const started = await h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, settings: { ...FAST, maxSteps: 40, batchSize: 8, evalEvery: 4 } });
   await h.until(started.jobId!, (p) => (p.step ?? 0) >= 10, 20_000);
   const { pid } = projectDb(h.ctx, h.project).prepare('SELECT worker_pid AS pid FROM jobs WHERE id = ?').get(started.jobId) as { pid: number };
   process.kill(pid, 'SIGKILL');
@@ -42,7 +42,7 @@ test('SIGKILL of the job process mid-run: the project stays intact, the run fail
 
 test('the serving process killed mid-run: the run shows interrupted when the project opens again, and resumes', async (t) => {
   const h = await finetuneHarness(t);
-  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/integration/finetune-job-serve.ts'), h.project, join(h.dir, 'data'), 'motif', 'tiny-bpe'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/integration/finetune-job-serve.ts'), h.project, join(h.dir, 'data'), String(h.datasetId), String(h.modelId)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -55,7 +55,8 @@ test('the serving process killed mid-run: the run shows interrupted when the pro
     });
     server.on('exit', (code) => reject(new Error(`the server exited (${code}) before its run trained`)));
   });
-  const [, runId = '', jobId = '', workerPid = '0'] = line.split(' ');
+  const [, runText = '', jobId = '', workerPid = '0'] = line.split(' ');
+  const runId = Number(runText);
   server.kill('SIGKILL');
   // The orphaned worker notices its runner is gone, checkpoints and leaves.
   for (let i = 0; i < 200 && pidAlive(Number(workerPid)); i++) await sleep(50);

@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { projectDb } from '../../main/api/projects';
 import { insertDataset, type DatasetItemRow, type SplitName } from '../../main/store/data-repo';
 import { Prng } from '../../main/engine/train/prng';
+import { SPLITS } from '../../main/datasets/spec';
+import { summariseSplit } from '../../main/datasets/summary';
 import { writeBpeModel } from '../unit/api/models-helpers';
 import { jobsHarness, type JobsHarness } from '../unit/jobs/fixtures/harness';
 
@@ -38,10 +40,14 @@ export async function finetuneHarness(t: { after(fn: () => void | Promise<void>)
   const h = await jobsHarness(t);
   const model = await h.call('models.importFolder', { project: h.project, path: await writeBpeModel(join(h.dir, 'tiny-bpe'), { card: false }), name: 'tiny-bpe' });
   const db = projectDb(h.ctx, h.project);
+  const items = motifItems(opts.examples ?? 200, 7);
+  // A summary as a build stores it, so datasets.list (the CLI resolves names through it) can describe it.
+  const splits = Object.fromEntries(SPLITS.map((sp) => [sp, summariseSplit(items.filter((i) => i.split === sp) as never, CLASSES)]));
+  const summary = { source: 'table', classes: CLASSES, total: items.length, splits, split: 'fixed in the fixture', dropped: {}, warnings: [] };
   const datasetId = insertDataset(
     db,
-    { name: 'motif', kind: 'classification', genomeId: null, regionSetId: null, provenance: {}, split: {}, summary: {}, classes: CLASSES, createdAt: new Date().toISOString() },
-    motifItems(opts.examples ?? 200, 7),
+    { name: 'motif', kind: 'classification', genomeId: null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
+    items,
   );
   return { ...h, datasetId, modelId: model.id };
 }

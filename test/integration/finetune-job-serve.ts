@@ -1,5 +1,5 @@
 // A stand-in for a Loci server that gets killed mid-run: opens the project in argv[2] on the data
-// dir in argv[3], starts a fine-tuning run of dataset argv[4] on model argv[5], and prints
+// dir in argv[3], starts a fine-tuning run of dataset id argv[4] on model id argv[5], and prints
 // "running <runId> <jobId> <workerPid>" once the run has trained a few steps. The test then SIGKILLs it.
 import { createAppContext } from '../../main/api/context';
 import { createServices, dispatch } from '../../main/api/index';
@@ -13,7 +13,7 @@ const [project = '', dataDir = '', datasetId = '', modelId = ''] = process.argv.
 const ctx = createAppContext({ dataDir, mode: 'browser', log: silentLogger });
 configureJobs(ctx, { tuning: { progressIntervalMs: 20, dbIntervalMs: 50 } });
 const services = createServices(ctx);
-const run = (await dispatch(services, 'training.start', { project, datasetId, modelId, settings: { ...FAST, maxSteps: 60, batchSize: 8, evalEvery: 4 } })) as RunSummary;
+const run = (await dispatch(services, 'training.start', { project, datasetId: Number(datasetId), modelId: Number(modelId), settings: { ...FAST, maxSteps: 60, batchSize: 8, evalEvery: 4 } })) as RunSummary;
 const off = ctx.bus.on('job.progress', (p) => {
   if (p.jobId !== run.jobId || (p.step ?? 0) < 6) return;
   off();

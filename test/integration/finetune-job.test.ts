@@ -12,7 +12,7 @@ test('a run completes: curves, test metrics, most-wrong examples and a fine-tune
   const h = await finetuneHarness(t);
   const metrics: EventPayload<'run.metrics'>[] = [];
   h.ctx.bus.on('run.metrics', (m) => metrics.push(m));
-  const started = await h.call('training.start', { project: h.project, datasetId: String(h.datasetId), modelId: 'tiny-bpe', settings: FAST });
+  const started = await h.call('training.start', { project: h.project, datasetId: h.datasetId, modelId: 1, settings: FAST });
   assert.equal(started.name, 'tiny-bpe on motif');
   assert.deepEqual(started.classNames, CLASSES);
   assert.ok(['queued', 'running'].includes(started.state), started.state);
@@ -71,7 +71,7 @@ test('a run completes: curves, test metrics, most-wrong examples and a fine-tune
 
 test('pause then resume continues from the checkpoint under the same run id', async (t) => {
   const h = await finetuneHarness(t);
-  const started = await h.call('training.start', { project: h.project, datasetId: 'motif', modelId: String(h.modelId), settings: { ...FAST, maxSteps: 40, batchSize: 8 } });
+  const started = await h.call('training.start', { project: h.project, datasetId: 1, modelId: h.modelId, settings: { ...FAST, maxSteps: 40, batchSize: 8 } });
   await h.until(started.jobId!, (p) => (p.step ?? 0) >= 6, 20_000);
   const pausing = await h.call('training.pause', { project: h.project, runId: started.id });
   assert.equal(pausing.id, started.id);

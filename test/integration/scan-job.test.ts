@@ -82,6 +82,12 @@ test('a scan stores per-strand bigWig tracks in the project; regions, scores, ex
   assert.deepEqual(next, called.regions[1] ?? null);
   const prev = await h.call('scans.nextRegion', { project: h.project, scanId, classIndex: 1, chrom: first.chrom, position: first.start, direction: 'previous' });
   assert.equal(prev, null);
+  const second = called.regions[1];
+  if (second) {
+    // From inside a region, "previous" is the one before it, not the one in view.
+    const inside = await h.call('scans.nextRegion', { project: h.project, scanId, classIndex: 1, chrom: second.chrom, position: second.start + 1, direction: 'previous' });
+    assert.deepEqual(inside, first);
+  }
 
   // bedGraph and BED exports.
   const bg = join(h.dir, 'out.bedgraph');

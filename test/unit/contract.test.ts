@@ -141,3 +141,33 @@ test('every method has a one-line summary for `loci api`', () => {
     assert.ok(spec.summary.length > 10 && !spec.summary.includes('\n'), `${name} needs a one-line summary`);
   }
 });
+
+test('datasets.build names the bad field inside the spec, not spec.source (issue 9)', async () => {
+  const { services } = fakeServices();
+  const spec = { source: 'regions', genomeId: 1, regionSets: [{ id: 1 }], window: { mode: 'centred', length: 200 } };
+  const noSplit = await rejection(dispatch(services, 'datasets.build', { project: '/p/x.loci', name: 'd', spec }));
+  assert.deepEqual(noSplit.issues?.map((i) => i.path), ['spec.split']);
+  assert.match(noSplit.message, /A split is required/);
+
+  const badLength = await rejection(dispatch(services, 'datasets.build', {
+    project: '/p/x.loci', name: 'd', spec: { ...spec, window: { mode: 'centred', length: 'abc' }, split: { kind: 'random', fractions: { train: 0.8, dev: 0.1, test: 0.1 } } },
+  }));
+  assert.deepEqual(badLength.issues?.map((i) => i.path), ['spec.window.length']);
+
+  const badSource = await rejection(dispatch(services, 'datasets.build', { project: '/p/x.loci', name: 'd', spec: { source: 'nope' } }));
+  assert.deepEqual(badSource.issues?.map((i) => i.path), ['spec.source']);
+  assert.match(badSource.message, /'regions', 'tables' or 'table'/);
+});
+
+test('one id type across the API: training.* and scans.start take whole-number ids as datasets.* and models.* do (issue 9)', async () => {
+  const { services } = fakeServices();
+  const asText = await rejection(dispatch(services, 'training.get', { project: '/p/x.loci', runId: '1' }));
+  assert.deepEqual(asText.issues?.map((i) => i.path), ['runId']);
+  const start = await rejection(dispatch(services, 'training.start', { project: '/p/x.loci', datasetId: 'motif', modelId: '1' }));
+  assert.deepEqual(start.issues?.map((i) => [i.path, i.message]), [['datasetId', 'Pick a dataset'], ['modelId', 'Pick a model']]);
+  const scan = await rejection(dispatch(services, 'scans.start', { project: '/p/x.loci', runId: '2' }));
+  assert.deepEqual(scan.issues?.map((i) => i.path), ['runId']);
+  // The same shape as datasets.get's id.
+  const ds = await rejection(dispatch(services, 'datasets.get', { project: '/p/x.loci', id: '1' }));
+  assert.equal(ds.issues?.[0]?.message, asText.issues?.[0]?.message);
+});

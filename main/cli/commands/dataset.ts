@@ -125,7 +125,8 @@ export function summaryText(d: DatasetSummary): string {
   return lines.join('\n');
 }
 
-async function resolveDataset(run: CliRun, project: string, ref: string, cmd: string): Promise<DatasetSummary> {
+/** A dataset by id or by name. */
+export async function resolveDataset(run: CliRun, project: string, ref: string, cmd: string): Promise<DatasetSummary> {
   const all = await run.call('datasets.list', { project });
   const found = /^\d+$/.test(ref) ? all.find((d) => d.id === Number(ref)) : all.find((d) => d.name === ref);
   if (!found) throw new UsageError(`No dataset "${ref}" in ${project} (it has: ${all.map((d) => `${d.id} ${d.name}`).join(', ') || 'none'})`, cmd);
@@ -209,6 +210,7 @@ export const datasetExport = defineCommand({
     ...projectOption,
     format: { type: 'string', value: 'csv|fasta|bed', description: 'file format (default csv)' },
     out: { type: 'string', value: 'DIR', description: 'folder to write into' },
+    force: { type: 'boolean', description: 'replace files of the same names already in DIR' },
   },
   async run(run) {
     const cmd = 'dataset export';
@@ -217,7 +219,7 @@ export const datasetExport = defineCommand({
     if (format !== 'csv' && format !== 'fasta' && format !== 'bed') throw new UsageError(`--format must be csv, fasta or bed, got "${format}"`, cmd);
     if (typeof run.values.out !== 'string') throw new UsageError('--out DIR is required', cmd);
     const d = await resolveDataset(run, project, run.positionals[0]!, cmd);
-    const r = await run.call('datasets.export', { project, datasetId: d.id, format, dir: resolve(run.values.out) });
+    const r = await run.call('datasets.export', { project, datasetId: d.id, format, dir: resolve(run.values.out), overwrite: run.values.force === true });
     run.io.out(run.json ? printJson(r) : [`Wrote ${r.files.length} files:`, ...r.files.map((f) => `  ${f}`), ...(r.skipped ? [`(${r.skipped} windows without their own genome position left out of the BED)`] : [])].join('\n'));
   },
 });

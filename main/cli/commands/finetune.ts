@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Estimate, RunDetail, RunSummary } from '../../../shared/contract/training';
+import type { Estimate, ModelDefaults, RunDetail, RunSummary } from '../../../shared/contract/training';
+import { notLearning, type DevPoint } from '../../../shared/learning-check';
 import { waitForRun } from '../../api/training';
 import { formatEta } from '../../jobs/index';
 import { formatLocus } from '../../../shared/locus';
@@ -13,6 +14,8 @@ import { judgeRun } from '../../../shared/run-verdict';
 import { defineCommand, UsageError, type CliOption, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
+import { resolveDataset } from './dataset';
+import { resolveModel } from './models';
 
 const NAME = 'finetune';
 
@@ -65,6 +68,36 @@ function settingsOf(values: CliRun['values']): Record<string, unknown> {
     ...(mode === 'lora' && { lora: Object.fromEntries(Object.entries(lora).filter(([, v]) => v !== undefined)) }),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+/** The model's defaults under what the command line gave; --epochs alone means epochs, not the default step count. */
+export function withModelDefaults(given: Record<string, unknown>, d: ModelDefaults): Record<string, unknown> {
+  const s = d.settings;
+  const fromModel: Record<string, unknown> = { lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay, maxSteps: s.maxSteps, warmupSteps: s.warmupSteps, evalEvery: s.evalEvery };
+  if (given.epochs !== undefined && given.maxSteps === undefined) delete fromModel.maxSteps;
+  const merged = { ...fromModel, ...given };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
+}
+
+const SETTING_LABELS: Record<string, [string, string]> = {
+  lr: ['learning rate', 'lr'],
+  batchSize: ['batch', 'batch'],
+  maxSteps: ['steps', 'max-steps'],
+  epochs: ['epochs', 'epochs'],
+  warmupSteps: ['warm-up steps', ''],
+  evalEvery: ['dev evaluation every', 'eval-every'],
+  weightDecay: ['weight decay', ''],
+};
+
+/** Which defaults the run takes and where they come from (the settings given on the command line are left out). */
+export function describeDefaults(given: Record<string, unknown>, d: ModelDefaults): string {
+  const used = withModelDefaults(given, d);
+  const parts = Object.entries(SETTING_LABELS)
+    .filter(([k]) => given[k] === undefined && used[k] !== undefined && !(k === 'epochs' && used.maxSteps !== undefined))
+    .map(([k, [label]]) => `${label} ${String(used[k])}`);
+  if (!parts.length) return 'Settings: all given on the command line';
+  const other = new Set(Object.entries(d.sources).filter(([k, v]) => v !== d.source && given[k] === undefined).map(([k]) => k));
+  return `Defaults: ${parts.join(', ')}\n  from ${d.source}${other.size ? `\n  (${[...other].join(', ')}: ${d.sources[[...other][0]!]})` : ''}`;
 }
 
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
@@ -147,13 +180,44 @@ export function describeEstimate(e: Estimate): string {
 
 const EXIT: Record<string, number> = { done: 0, failed: 1, cancelled: 1, paused: 130, interrupted: 130 };
 
+/** Prints the not-learning warning once, when the run's dev evaluations (arriving on run.metrics) stay at chance. */
+function watchLearning(run: CliRun, project: string, started: RunSummary): () => void {
+  const ctx = run.context();
+  const dev: DevPoint[] = [];
+  let context: { lr: number; parameters: number | null } | null = null;
+  let warned = false;
+  const listener = (e: { project: string; runId: number; step: number; split: string; values: Record<string, number> }) => {
+    if (warned || e.runId !== started.id || e.split !== 'dev' || e.values.loss === undefined) return;
+    dev.push({ step: e.step, loss: e.values.loss, mcc: e.values.mcc ?? null });
+    void (async () => {
+      if (!context) {
+        const detail = await run.call('training.get', { project, runId: started.id });
+        const model = detail.modelId === null ? null : await run.call('models.get', { project, id: detail.modelId }).catch(() => null);
+        context = { lr: detail.settings.lr, parameters: model?.shape.parameters ?? null };
+      }
+      const w = notLearning(dev, { numClasses: started.classNames.length, lr: context.lr, parameters: context.parameters });
+      if (!w || warned) return;
+      warned = true;
+      const text = `warning: ${w.message}\n${w.suggestions.map((x) => `  - ${x}`).join('\n')}`;
+      if (run.json) run.io.out(JSON.stringify({ event: 'not-learning', ...w }));
+      else run.io.err(text);
+    })().catch(() => {});
+  };
+  return ctx.bus.on('run.metrics', listener);
+}
+
 /** Shows a started (or resumed) run's progress to its end and prints how it ended; returns the exit code. */
 export async function followRun(run: CliRun, project: string, started: RunSummary): Promise<number> {
   const ctx = run.context();
   if (!run.json) run.io.out(`Run ${started.id} "${started.name}" (job ${started.jobId}): ${started.mode} fine-tuning; Ctrl-C pauses it, twice cancels`);
   // A terminal gets the redrawn bar; anything else (a pipe, a log file, a test) plain lines through io.
   const output = run.json ? { write: () => {} } : process.stdout.isTTY ? process.stdout : { write: (text: string) => run.io.out(text.replace(/\n$/, '')) };
-  if (started.jobId) await followJob(ctx, project, started.jobId, { output, showLog: run.values.quiet !== true && !run.json, label: 'fine-tune' });
+  const stopWatching = watchLearning(run, project, started);
+  try {
+    if (started.jobId) await followJob(ctx, project, started.jobId, { output, showLog: run.values.quiet !== true && !run.json, label: 'fine-tune' });
+  } finally {
+    stopWatching();
+  }
   await waitForRun(ctx, project, started.id);
   const detail = await run.call('training.get', { project, runId: started.id });
   run.io.out(run.json ? printJson(detail) : describeRunEnd(detail));
@@ -213,10 +277,10 @@ export const finetune = defineCommand({
     model: { type: 'string', short: 'm', value: 'ID|NAME', description: 'the model to start from (its id or exact name)' },
     name: { type: 'string', value: 'TEXT', description: 'a name for the run (default "<model> on <dataset>")' },
     mode: { type: 'string', value: 'full|lora|probe', description: 'what trains: every weight, LoRA adapters, or a linear probe (default full)' },
-    lr: { type: 'string', value: 'LR', description: 'peak learning rate (default 3e-5)' },
-    batch: { type: 'string', value: 'N', description: 'examples per batch (default 32)' },
+    lr: { type: 'string', value: 'LR', description: "peak learning rate (default: the model's, printed with where it comes from)" },
+    batch: { type: 'string', value: 'N', description: "examples per batch (default: the model's)" },
     accumulate: { type: 'string', value: 'N', description: 'batches per optimizer step (default 1)' },
-    epochs: { type: 'string', value: 'N', description: 'passes over the training set (default 3)' },
+    epochs: { type: 'string', value: 'N', description: "passes over the training set (default: the model's steps or epochs)" },
     'max-steps': { type: 'string', value: 'N', description: 'stop after N optimizer steps (overrides --epochs)' },
     'eval-every': { type: 'string', value: 'N', description: 'evaluate on dev every N steps (default min(200, a tenth of the run))' },
     'max-length': { type: 'string', value: 'N', description: 'tokens per sequence (default: 99th percentile of the training set)' },
@@ -237,16 +301,24 @@ export const finetune = defineCommand({
     const model = str(run.values.model);
     if (!dataset) throw new UsageError('loci finetune needs --dataset ID|NAME', NAME);
     if (!model) throw new UsageError('loci finetune needs --model ID|NAME', NAME);
-    const settings = settingsOf(run.values);
+    const given = settingsOf(run.values);
+    if (run.values.detach === true && run.values.estimate !== true) return detach(run, project);
+    // The API takes ids (as datasets.* and models.* do); people may type a name.
+    const datasetId = (await resolveDataset(run, project, dataset, NAME)).id;
+    const modelId = (await resolveModel(run, project, model, NAME)).id;
+    const defaults = await run.call('training.modelDefaults', { project, modelId });
+    const settings = withModelDefaults(given, defaults);
     if (run.values.estimate === true) {
-      const e = await run.call('training.estimate', { project, datasetId: dataset, modelId: model, settings: settings as never });
-      return run.io.out(run.json ? printJson(e) : describeEstimate(e));
+      // The estimate is for the run that would start: the model's defaults filled in, as below.
+      const e = await run.call('training.estimate', { project, datasetId, modelId, settings: settings as never });
+      return run.io.out(run.json ? printJson(e) : `${describeDefaults(given, defaults)}
+${describeEstimate(e)}`);
     }
-    if (run.values.detach === true) return detach(run, project);
+    if (!run.json) run.io.out(describeDefaults(given, defaults));
     const started = await run.call('training.start', {
       project,
-      datasetId: dataset,
-      modelId: model,
+      datasetId,
+      modelId,
       settings: settings as never,
       ...(str(run.values.name) && { name: str(run.values.name) }),
     });

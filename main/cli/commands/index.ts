@@ -4,13 +4,17 @@ import { apiList, callMethod } from './api';
 import { datasetBuild, datasetExport, datasetList, datasetRemove, datasetShow } from './dataset';
 import { doctor } from './doctor';
 import { finetune } from './finetune';
+import { gue } from './gue';
 import { importGenome, importRegions, importTable } from './import';
 import { jobCommands } from './jobs';
 import { modelCommands } from './models';
 import { projectCreate, projectDelete, projectForget, projectInfo, projectList, projectOpen, projectRename } from './project';
 import { pretrain } from './pretrain';
+import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
 import { scanCommands } from './scan';
+import { annotationCommands } from './annotations';
+import { interpretCommands } from './interpret';
 import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
@@ -34,8 +38,14 @@ export const commands: readonly CliCommand[] = [
   doctor,
   pretrain,
   finetune,
+  gue,
   ...runCommands,
   ...scanCommands,
+  report,
+  reportList,
+  reportRemove,
+  ...annotationCommands,
+  ...interpretCommands,
   ...jobCommands,
   apiList,
   callMethod,

@@ -14,7 +14,7 @@ function millions(n: number): string {
 }
 
 /** A project model by id or by name. */
-async function resolveModel(run: CliRun, project: string, ref: string, cmd: string): Promise<ProjectModel> {
+export async function resolveModel(run: CliRun, project: string, ref: string, cmd: string): Promise<ProjectModel> {
   const all = await run.call('models.list', { project });
   const found = /^\d+$/.test(ref) ? all.find((m) => m.id === Number(ref)) : all.find((m) => m.name === ref);
   if (!found) throw new UsageError(`No model "${ref}" in ${project} (it has: ${all.map((m) => `${m.id} ${m.name}`).join(', ') || 'none'})`, cmd);

@@ -2,6 +2,7 @@
 // mixture of genomes, or continued pre-training of a model folder (--from) on a project's genome.
 // Everything heavy is imported on demand (tfjs backends load only when this command runs).
 import { defineCommand, UsageError } from '../command';
+import { stopOnSigint } from '../progress';
 
 const NAME = 'pretrain';
 
@@ -97,15 +98,9 @@ export const pretrain = defineCommand({
 
     const steps = int(values, 'steps', 1000);
     // Ctrl-C stops after the current step and checkpoints, so --resume continues from there.
-    const abort = new AbortController();
-    const onSigint = () => {
-      io.err('stopping after this step and saving a checkpoint (Ctrl-C again to quit now)');
-      process.off('SIGINT', onSigint);
-      abort.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const stop = stopOnSigint((l) => io.err(l), 'stopping after this step and saving a checkpoint (Ctrl-C again to quit now)');
     const result = await runPretrain({
-      signal: abort.signal,
+      signal: stop.signal,
       genomes,
       outDir: out,
       ...(from
@@ -143,7 +138,7 @@ export const pretrain = defineCommand({
         io.err(`eval at step ${e.step}: loss ${e.loss.toFixed(4)}, perplexity ${e.perplexity.toFixed(3)}${e.best ? ' (best)' : ''}`);
       },
     });
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     const last = result.evals.at(-1);
     const summary = { out: result.outDir, steps: result.step, resumedFrom: result.resumedFrom, tokensSeen: result.tokensSeen, parameters: result.parameters, seconds: Math.round(result.seconds), evalPerplexity: last?.perplexity ?? null };
     io.out(json ? JSON.stringify({ event: 'done', ...summary }) : `pre-trained ${summary.parameters} parameters for ${summary.steps} steps (${summary.tokensSeen} tokens, ${formatEta(summary.seconds)}); eval perplexity ${last ? last.perplexity.toFixed(3) : 'n/a'}; model folder ${summary.out}`);

@@ -2,11 +2,21 @@
 // the Train page shows). `resume` follows the run to its end like `loci finetune`.
 import type { RunSummary } from '../../../shared/contract/training';
 import { settingsRows } from '../../../shared/run-settings';
-import { defineCommand } from '../command';
+import { defineCommand, UsageError, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { describeRunEnd, followRun, projectOf, projectOption } from './finetune';
 
 const fmt = (v: number | null, digits = 3) => (v === null ? '' : v.toFixed(digits));
+
+/** A run by id, or by its name when one run has it. */
+export async function resolveRun(run: CliRun, project: string, ref: string, cmd: string): Promise<number> {
+  if (/^\d+$/.test(ref)) return Number(ref);
+  const all = await run.call('training.list', { project });
+  const named = all.filter((r) => r.name === ref);
+  if (named.length === 1) return named[0]!.id;
+  const which = named.length ? `${named.length} runs are named "${ref}" (ids ${named.map((r) => r.id).join(', ')}); give the id` : `No run "${ref}" in ${project}; give its id (loci runs list)`;
+  throw new UsageError(which, cmd);
+}
 
 function progressOf(r: RunSummary): string {
   return r.step !== null ? `${r.step}${r.totalSteps ? `/${r.totalSteps}` : ''}` : '';
@@ -24,7 +34,7 @@ export const runsList = defineCommand({
     run.io.out(
       table(
         ['ID', 'STATE', 'MODE', 'STEP', 'TEST MCC', 'TEST F1', 'MODEL', 'NAME'],
-        runs.map((r) => [r.id, r.state, r.mode, progressOf(r), fmt(r.testMcc), fmt(r.testF1), r.outputModelId ?? '', r.name]),
+        runs.map((r) => [String(r.id), r.state, r.mode, progressOf(r), fmt(r.testMcc), fmt(r.testF1), r.outputModelId === null ? '' : String(r.outputModelId), r.name]),
       ),
     );
   },
@@ -38,7 +48,7 @@ export const runsShow = defineCommand({
   options: projectOption,
   async run(run) {
     const project = projectOf(run, 'runs show');
-    const d = await run.call('training.get', { project, runId: run.positionals[0] ?? '' });
+    const d = await run.call('training.get', { project, runId: await resolveRun(run, project, run.positionals[0]!, 'runs show') });
     if (run.json) return run.io.out(printJson(d));
     run.io.out(
       keyValues([
@@ -63,7 +73,8 @@ export const runsPause = defineCommand({
   positionals: { min: 1, max: 1 },
   options: projectOption,
   async run(run) {
-    const r = await run.call('training.pause', { project: projectOf(run, 'runs pause'), runId: run.positionals[0] ?? '' });
+    const project = projectOf(run, 'runs pause');
+    const r = await run.call('training.pause', { project, runId: await resolveRun(run, project, run.positionals[0]!, 'runs pause') });
     run.io.out(run.json ? printJson(r) : `Run ${r.id}: ${r.state} (pausing: it saves a checkpoint first)`);
   },
 });
@@ -75,7 +86,8 @@ export const runsCancel = defineCommand({
   positionals: { min: 1, max: 1 },
   options: projectOption,
   async run(run) {
-    const r = await run.call('training.cancel', { project: projectOf(run, 'runs cancel'), runId: run.positionals[0] ?? '' });
+    const project = projectOf(run, 'runs cancel');
+    const r = await run.call('training.cancel', { project, runId: await resolveRun(run, project, run.positionals[0]!, 'runs cancel') });
     run.io.out(run.json ? printJson(r) : `Run ${r.id}: ${r.state === 'cancelled' ? 'cancelled' : `${r.state} (cancelling)`}`);
   },
 });
@@ -88,7 +100,7 @@ export const runsResume = defineCommand({
   options: { ...projectOption, quiet: { type: 'boolean', short: 'q', description: "don't show the run's log lines" } },
   async run(run) {
     const project = projectOf(run, 'runs resume');
-    const started = await run.call('training.resume', { project, runId: run.positionals[0] ?? '' });
+    const started = await run.call('training.resume', { project, runId: await resolveRun(run, project, run.positionals[0]!, 'runs resume') });
     return followRun(run, project, started);
   },
 });

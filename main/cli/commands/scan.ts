@@ -9,6 +9,7 @@ import { defineCommand, UsageError, type CliRun } from '../command';
 import { formatBytes, keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
 import { projectOf, projectOption } from './finetune';
+import { resolveRun } from './runs';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -33,7 +34,7 @@ export function parseRegion(text: string): ScanTarget {
 }
 
 /** A model by id or exact name. */
-async function modelId(run: CliRun, project: string, ref: string): Promise<number> {
+export async function modelId(run: CliRun, project: string, ref: string): Promise<number> {
   if (/^\d+$/.test(ref.trim())) return Number(ref.trim());
   const named = (await run.call('models.list', { project })).filter((m) => m.name === ref.trim());
   if (named.length !== 1) throw new UsageError(`--model ${JSON.stringify(ref)}: ${named.length ? 'several models have that name; give its id' : 'no model of that name in the project (loci models list)'}`, 'scan');
@@ -65,7 +66,7 @@ function describe(s: ScanInfo): string {
   ]);
 }
 
-const EXIT: Record<string, number> = { done: 0, failed: 1, cancelled: 1, paused: 130, interrupted: 130 };
+export const EXIT: Record<string, number> = { done: 0, failed: 1, cancelled: 1, paused: 130, interrupted: 130 };
 
 async function follow(run: CliRun, project: string, scanId: number, jobId: string, out: string | undefined, classIndex: number | undefined): Promise<number> {
   const ctx = run.context();
@@ -125,7 +126,7 @@ export const scan = defineCommand({
     const target: ScanTarget = bed ? { kind: 'bed', path: resolve(bed) } : region ? parseRegion(region) : { kind: 'genome' };
     const started = await run.call('scans.start', {
       project,
-      ...(model ? { modelId: await modelId(run, project, model) } : { runId }),
+      ...(model ? { modelId: await modelId(run, project, model) } : { runId: await resolveRun(run, project, runId!, 'scan') }),
       ...(int(run, 'genome', 'scan') !== undefined && { genomeId: int(run, 'genome', 'scan') }),
       target,
       ...(int(run, 'window', 'scan') !== undefined && { window: int(run, 'window', 'scan') }),

@@ -444,6 +444,11 @@ export async function finetune(args: FinetuneArgs): Promise<FinetuneResult> {
       countTokens: (b) => b.tokens,
       onProgress: (p) => {
         lastProgress = p;
+        if (o.timeLimitSeconds !== undefined && !internal.signal.aborted && performance.now() - started > o.timeLimitSeconds * 1000) {
+          stoppedEarly = true;
+          log(`time limit: stopping after ${o.timeLimitSeconds} s at step ${p.step}`);
+          internal.abort();
+        }
         progress({ phase: 'train', fraction: p.step / p.totalSteps, step: p.step, totalSteps: p.totalSteps, loss: p.loss, lr: p.lr, tokensPerSec: p.tokensPerSec, etaSeconds: p.etaSeconds });
       },
       onEval: (e) => {

@@ -20,7 +20,7 @@ import type { TestMetrics } from '../../../shared/contract/training';
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../../jobs/registry';
 import { finetuneKind, type FinetuneJobParams, type MetricsLine, type RunDataFile, type RunResultFile } from './protocol';
 import type { ClassificationMetrics } from '../metrics';
-import type { DevRecord, FinetuneResult, LabelledExample } from './index';
+import type { DevRecord, FinetuneResult, LabelledExample, TestPrediction } from './index';
 
 export const METRICS_FILE = finetuneKind.files.metrics;
 export const RESULT_FILE = finetuneKind.files.result;
@@ -63,6 +63,13 @@ function examples(rows: [string, number][]): LabelledExample[] {
 }
 
 function resultFile(r: FinetuneResult, data: RunDataFile, trainExamples: number): RunResultFile {
+  const example = (p: TestPrediction) => ({
+    index: p.index,
+    sequence: data.test[p.index]?.[0] ?? '',
+    label: data.classNames[p.label] ?? String(p.label),
+    predicted: data.classNames[p.predicted] ?? String(p.predicted),
+    confidence: p.probabilities[p.predicted] ?? 0,
+  });
   const { mostWrong } = r.testPredictions ? { mostWrong: [...r.testPredictions].sort((a, b) => b.loss - a.loss).slice(0, MOST_WRONG) } : { mostWrong: [] };
   const secondsPerEpoch = r.examplesPerSecond > 0 ? trainExamples / r.examplesPerSecond : null;
   return {
@@ -72,13 +79,9 @@ function resultFile(r: FinetuneResult, data: RunDataFile, trainExamples: number)
     bestDevLoss: r.bestDevLoss,
     stoppedEarly: r.stoppedEarly,
     test: r.testMetrics ? toTestMetrics(r.testMetrics, data.classNames) : null,
-    mostWrong: mostWrong.map((p) => ({
-      index: p.index,
-      sequence: data.test[p.index]?.[0] ?? '',
-      label: data.classNames[p.label] ?? String(p.label),
-      predicted: data.classNames[p.predicted] ?? String(p.predicted),
-      confidence: p.probabilities[p.predicted] ?? 0,
-    })),
+    mostWrong: mostWrong.map(example),
+    // Lowest loss among the right answers: what the model is surest of (for reports).
+    mostConfident: r.testPredictions ? r.testPredictions.filter((p) => p.predicted === p.label).sort((a, b) => a.loss - b.loss).slice(0, MOST_WRONG).map(example) : [],
     throughput: { tokensPerSecond: r.tokensPerSecond > 0 ? r.tokensPerSecond : null, secondsPerEpoch },
     modelOut: r.modelOut,
     devHistory: r.devHistory,

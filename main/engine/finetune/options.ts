@@ -29,6 +29,8 @@ export interface FinetuneOptions {
   evalBatchSize?: number;
   /** 'balanced' = inverse class frequency of the training set (sklearn's formula); or one weight per class. */
   classWeights?: 'none' | 'balanced' | readonly number[];
+  /** Stop training after this many seconds (then, as after early stopping: best checkpoint, test). */
+  timeLimitSeconds?: number;
   /** Stop after this many evaluations without a lower dev loss; null/undefined = never. */
   earlyStoppingPatience?: number | null;
   seed?: number;

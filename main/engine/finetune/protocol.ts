@@ -61,6 +61,7 @@ export interface RunResultFile {
   stoppedEarly: boolean;
   test: TestMetrics | null;
   mostWrong: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
+  mostConfident?: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
   throughput: { tokensPerSecond: number | null; secondsPerEpoch: number | null };
   modelOut: string | null;
   devHistory: DevRecord[];

@@ -125,20 +125,6 @@ async function makeTokenizer(spec: string): Promise<DnaTokenizer> {
   return loadTokenizer(spec);
 }
 
-/** A DNABERT folder has only vocab.txt: its k follows from the vocabulary size (4^k + 5). */
-async function tokenizerOfFolder(dir: string): Promise<DnaTokenizer> {
-  try {
-    return await loadTokenizer(dir);
-  } catch (e) {
-    const vocab = await readFile(join(dir, 'vocab.txt'), 'utf8').catch(() => null);
-    if (vocab === null) throw e;
-    const n = vocab.split('\n').filter((l) => l.length > 0).length;
-    const k = Math.round(Math.log(n - 5) / Math.log(4));
-    if (4 ** k + 5 !== n) throw new Error(`${dir}/vocab.txt: ${n} tokens is not an overlapping k-mer vocabulary (4^k + 5)`);
-    return new KmerTokenizer({ k, overlapping: true });
-  }
-}
-
 function vocabInfo(t: DnaTokenizer): VocabInfo {
   const s = t.specialIds;
   return { vocabSize: t.vocabSize, maskId: s.mask, specialIds: [s.pad, s.unk, s.cls, s.sep, s.mask] };
@@ -219,7 +205,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   let model: EncoderModel;
   let tokenizer: DnaTokenizer;
   if (o.from) {
-    tokenizer = await tokenizerOfFolder(o.from);
+    tokenizer = await loadTokenizer(o.from);
     const loaded = await loadModelFolder(o.from, { heads: { mlm: true, classifier: false, pooler: false }, seed, ...(o.signal && { signal: o.signal }) });
     model = loaded.model;
     if (loaded.report.initialized.length > 0) log(`${o.from}: no MLM head in the file; it starts from random weights (${loaded.report.initialized.length} tensors)`);

@@ -24,8 +24,10 @@ export function tokenizerFromJSON(saved: SavedTokenizer): DnaTokenizer {
 }
 
 /**
- * Loads what save() wrote: a directory with loci-tokenizer.json (k-mers) or tokenizer.json
- * (BPE, Hugging Face format, e.g. DNABERT-2's), or a tokenizer.json file itself.
+ * The one tokenizer loader of every path (pre-training, fine-tuning, estimates, import): a
+ * directory with loci-tokenizer.json (k-mers, what save() wrote), tokenizer.json (BPE, Hugging
+ * Face format, e.g. DNABERT-2's) or only vocab.txt (DNABERT's overlapping k-mers), or a
+ * tokenizer.json file itself.
  */
 export async function loadTokenizer(path: string): Promise<DnaTokenizer> {
   if (!(await stat(path)).isDirectory()) return BpeTokenizer.load(path);
@@ -41,5 +43,8 @@ export async function loadTokenizer(path: string): Promise<DnaTokenizer> {
     return tokenizerFromJSON(saved);
   }
   if (await exists(join(path, 'tokenizer.json'))) return BpeTokenizer.load(path);
-  throw new Error(`${path}: no tokenizer here (expected loci-tokenizer.json or tokenizer.json)`);
+  // DNABERT's published checkpoints carry only vocab.txt: overlapping k-mers, k from the size (4^k + 5).
+  const vocabPath = join(path, 'vocab.txt');
+  if (await exists(vocabPath)) return KmerTokenizer.fromVocabTxt(await readFile(vocabPath, 'utf8'), vocabPath);
+  throw new Error(`${path}: no tokenizer here (expected loci-tokenizer.json, tokenizer.json or DNABERT's vocab.txt)`);
 }

@@ -69,6 +69,24 @@ export class KmerTokenizer implements DnaTokenizer {
     this.nId = firstSingle + 4;
   }
 
+  /**
+   * The tokenizer of a DNABERT folder that has only vocab.txt: overlapping k-mers, k from the size
+   * (4^k + 5). Every line must match this tokenizer's id order, or ids would silently differ.
+   */
+  static fromVocabTxt(text: string, source = 'vocab.txt'): KmerTokenizer {
+    const lines = text.split(/\r?\n/);
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    const n = lines.length;
+    const k = Math.round(Math.log(Math.max(1, n - KMER_SPECIAL_TOKENS.length)) / Math.log(4));
+    if (k < 1 || k > 12 || 4 ** k + KMER_SPECIAL_TOKENS.length !== n) {
+      throw new Error(`${source}: ${n} tokens is not an overlapping k-mer vocabulary (4^k + ${KMER_SPECIAL_TOKENS.length} tokens, as DNABERT's)`);
+    }
+    const t = new KmerTokenizer({ k, overlapping: true });
+    const bad = lines.findIndex((line, i) => line.trim() !== t.vocab[i]);
+    if (bad >= 0) throw new Error(`${source}, line ${bad + 1}: expected "${t.vocab[bad]}", found "${lines[bad]!.trim()}" (not DNABERT's ${k}-mer order)`);
+    return t;
+  }
+
   /** DNABERT's vocab.txt: one token per line, in id order. */
   vocabTxt(): string {
     return this.vocab.join('\n') + '\n';

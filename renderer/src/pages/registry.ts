@@ -3,7 +3,7 @@
 // contract methods the page cannot work without, so an entry can never show up ahead of its API.
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { Icon } from '@tabler/icons-react';
-import { IconBrain, IconChartLine, IconDatabase, IconFolders, IconDna } from '@tabler/icons-react';
+import { IconBrain, IconChartLine, IconDatabase, IconFolders, IconDna, IconReportAnalytics } from '@tabler/icons-react';
 import { isMethodName } from '../../../shared/contract';
 
 export interface PageEntry {
@@ -54,7 +54,7 @@ const allPages: PageEntry[] = [
     label: 'Train',
     icon: IconChartLine,
     description: 'Fine-tune a model on a dataset: the training wizard, live run dashboards and run comparison',
-    requires: ['training.defaults', 'training.estimate', 'training.start', 'training.list', 'training.get', 'training.cancel', 'training.pause', 'training.resume', 'training.remove', 'datasets.list', 'models.list', 'models.catalog'],
+    requires: ['training.defaults', 'training.modelDefaults', 'training.estimate', 'training.start', 'training.list', 'training.get', 'training.cancel', 'training.pause', 'training.resume', 'training.remove', 'datasets.list', 'models.list', 'models.catalog'],
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./train/TrainPage')),
@@ -68,6 +68,16 @@ const allPages: PageEntry[] = [
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./genome/GenomePage')),
+  },
+  {
+    id: 'reports',
+    label: 'Reports',
+    icon: IconReportAnalytics,
+    description: 'Run and comparison reports as one self-contained HTML file or a PDF: preview, save, delete',
+    requires: ['reports.create', 'reports.list', 'reports.get', 'reports.save', 'reports.remove', 'training.list'],
+    // The page itself says how to open a project.
+    needsProject: false,
+    component: lazy(() => import('./reports/ReportsPage')),
   },
 ];
 

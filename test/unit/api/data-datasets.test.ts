@@ -74,7 +74,18 @@ test('datasets.build from regions: block split, GC-matched negatives, RC copies,
   assert.equal(trainCsv[0], 'sequence,label');
   assert.equal(trainCsv.length - 1, train.sequences);
   assert.match(trainCsv[1]!, /^[ACGT]{100},[01]$/);
-  const bed = await h.call('datasets.export', { project, datasetId: ds.id, format: 'bed', dir: out });
+  // Existing files are never replaced silently (issue 9): refused, nothing written; replaced on request.
+  const before = readFileSync(join(out, 'train.csv'), 'utf8');
+  const again2 = await rejection(h.call('datasets.export', { project, datasetId: ds.id, format: 'csv', dir: out }));
+  assert.equal(again2.code, 'conflict');
+  assert.match(again2.message, /already holds train\.csv, dev\.csv, test\.csv, manifest\.json/);
+  writeFileSync(join(out, 'train.csv'), 'mine\n');
+  const bedRefused = await rejection(h.call('datasets.export', { project, datasetId: ds.id, format: 'bed', dir: out }));
+  assert.match(bedRefused.message, /manifest\.json/);
+  assert.equal(existsSync(join(out, 'dataset.bed')), false, 'a refused export writes nothing');
+  await h.call('datasets.export', { project, datasetId: ds.id, format: 'csv', dir: out, overwrite: true });
+  assert.equal(readFileSync(join(out, 'train.csv'), 'utf8'), before);
+  const bed = await h.call('datasets.export', { project, datasetId: ds.id, format: 'bed', dir: out, overwrite: true });
   assert.equal(bed.skipped, train.augmented);
   assert.equal(readFileSync(join(out, 'dataset.bed'), 'utf8').trim().split('\n').length, ds.total - train.augmented);
 

@@ -94,7 +94,8 @@ test('models.addBundled adds by name; a second time is a conflict; list and card
   assert.equal((await h.call('models.card', { project, id: m.id })).generated, false);
   // Export keeps the card and the picture it links to.
   const ex = await h.call('models.export', { project, modelId: m.id, dir: join(h.dir, 'bpe-out') });
-  assert.deepEqual(readdirSync(ex.dir).sort(), ['README.md', 'config.json', 'loss_curve.svg', 'model.safetensors', 'tokenizer.json']);
+  // A DNABERT-2 export carries the PyTorch module its config's auto_map names (issue 14).
+  assert.deepEqual(readdirSync(ex.dir).sort(), ['README.md', 'config.json', 'loci_dnabert2.py', 'loss_curve.svg', 'model.safetensors', 'tokenizer.json']);
 
   // Another installation without that bundled model: the project says so instead of failing.
   process.env.LOCI_MODELS_DIR = join(scratch, 'empty');
@@ -234,8 +235,8 @@ test('models.export writes a plain Hugging Face folder that loads back; removes 
   const m = await h.call('models.importFolder', { project, path: src });
   const out = join(h.dir, 'exported');
   const ex = await h.call('models.export', { project, modelId: m.id, dir: out });
-  assert.deepEqual(readdirSync(out).sort(), ['README.md', 'config.json', 'model.safetensors', 'tokenizer.json']);
-  assert.equal(ex.files.length, 4);
+  assert.deepEqual(readdirSync(out).sort(), ['README.md', 'config.json', 'loci_dnabert2.py', 'model.safetensors', 'tokenizer.json']);
+  assert.equal(ex.files.length, 5);
   assert.match(readFileSync(join(out, 'README.md'), 'utf8'), /\| SHA-256 of model.safetensors \| [0-9a-f]{64} \|/);
   const [a, b] = [await loadModelFolder(src), await loadModelFolder(out)];
   try {

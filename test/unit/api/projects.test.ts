@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { ApiError } from '../../../shared/contract/errors';
 import { SCHEMA_VERSION } from '../../../main/store/migrations';
 import { slugify } from '../../../main/api/projects';
@@ -120,6 +122,28 @@ test('delete needs the exact name, removes the file and its side files, and forg
   assert.deepEqual(await h.call('projects.listRecent', {}), []);
   assert.deepEqual(events, [{ path: p.path, what: 'deleted' }]);
   assert.equal((await rejection(h.call('projects.info', { path: p.path }))).code, 'not_found');
+});
+
+test('delete refuses a project another process has open (a server, the app), and deletes it once closed', async (t) => {
+  const h = harness(t);
+  const p = await h.call('projects.create', { name: 'Busy', path: join(h.dir, 'busy') });
+  // Another process that opened the project as the server does (WAL, one read), and keeps it open.
+  const holder = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.pragma('journal_mode = WAL'); db.prepare('SELECT name FROM meta').get();
+    process.stdout.write('ready'); setInterval(() => {}, 1000);`, p.path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => holder.kill());
+  await once(holder.stdout, 'data');
+  const busy = await rejection(h.call('projects.delete', { path: p.path, confirmName: 'Busy' }));
+  assert.equal(busy.code, 'conflict');
+  assert.match(busy.message, /Not deleted: .*busy\.loci is open in another Loci/);
+  assert.ok(existsSync(p.path), 'nothing was deleted');
+  assert.equal((await h.call('projects.info', { path: p.path })).name, 'Busy');
+
+  holder.kill();
+  await once(holder, 'exit');
+  assert.deepEqual(await h.call('projects.delete', { path: p.path, confirmName: 'Busy' }), { ok: true });
+  assert.equal(existsSync(p.path), false);
 });
 
 test('delete refuses a file that is not a Loci project, whatever name is typed', async (t) => {

@@ -78,25 +78,25 @@ const FAST = { maxSteps: 8, batchSize: 8, evalEvery: 4 };
 
 test('training.start refuses what cannot work, one message per field', async (t) => {
   const h = await setup(t);
-  const missing = await rejects(h.call('training.start', { project: h.project, datasetId: '99', modelId: 'nope' }));
+  const missing = await rejects(h.call('training.start', { project: h.project, datasetId: 99, modelId: 98 }));
   assert.equal(missing.code, 'invalid_input');
   assert.deepEqual(missing.issues, [
-    { path: 'datasetId', message: 'No dataset "99" in this project (give its id or exact name)' },
-    { path: 'modelId', message: 'No model "nope" in this project (give its id or exact name)' },
+    { path: 'datasetId', message: 'No dataset with id 99 in this project' },
+    { path: 'modelId', message: 'No model with id 98 in this project' },
   ]);
-  const oneClass = await rejects(h.call('training.start', { project: h.project, datasetId: 'one-class', modelId: 'tiny-bpe' }));
+  const oneClass = await rejects(h.call('training.start', { project: h.project, datasetId: 2, modelId: 1 }));
   assert.deepEqual(oneClass.issues, [{ path: 'datasetId', message: '"one-class" has 1 class; fine-tuning a classifier needs at least 2' }]);
-  const settings = await rejects(h.call('training.start', { project: h.project, datasetId: 'motif', modelId: '1', settings: { maxLength: 600, lora: { rank: 4, alpha: 8, dropout: 0 } } }));
+  const settings = await rejects(h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, settings: { maxLength: 600, lora: { rank: 4, alpha: 8, dropout: 0 } } }));
   assert.deepEqual(settings.issues, [
     { path: 'settings.maxLength', message: '"tiny-bpe" reads at most 512 tokens; got 600' },
     { path: 'settings.lora', message: 'LoRA settings apply to mode "lora" only (mode is "full")' },
   ]);
   // Out-of-range values are caught by the contract, named by field.
-  const lr = await rejects(h.call('training.start', { project: h.project, datasetId: 'motif', modelId: '1', settings: { lr: 0 } }));
+  const lr = await rejects(h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, settings: { lr: 0 } }));
   assert.deepEqual(lr.issues, [{ path: 'settings.lr', message: 'The learning rate must be above 0' }]);
   // A model whose files went away.
   rmSync(join(h.modelDir, 'model.safetensors'));
-  const gone = await rejects(h.call('training.estimate', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe' }));
+  const gone = await rejects(h.call('training.estimate', { project: h.project, datasetId: 1, modelId: 1 }));
   assert.match(gone.issues?.[0]?.message ?? '', /^"tiny-bpe" cannot be used: .*model\.safetensors is not there/);
   assert.deepEqual(await h.call('training.list', { project: h.project }), []);
   assert.equal(h.launcher.workers.length, 0);
@@ -104,8 +104,8 @@ test('training.start refuses what cannot work, one message per field', async (t)
 
 test('the run follows its job (running, paused, resumed, done); curves, result and model are stored once', async (t) => {
   const h = await setup(t);
-  const started = await h.call('training.start', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', name: 'first', settings: FAST });
-  assert.deepEqual([started.id, started.state, started.name, started.datasetName, started.modelName, started.mode], ['1', 'running', 'first', 'motif', 'tiny-bpe', 'full']);
+  const started = await h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, name: 'first', settings: FAST });
+  assert.deepEqual([started.id, started.state, started.name, started.datasetName, started.modelName, started.mode], [1, 'running', 'first', 'motif', 'tiny-bpe', 'full']);
   const w1 = h.launcher.worker(started.jobId!);
   const start = w1.received[0];
   assert.ok(start?.type === 'start' && start.kind === 'finetune');
@@ -119,29 +119,29 @@ test('the run follows its job (running, paused, resumed, done); curves, result a
 
   write(w1, [{ t: 'start', attempt: 1, from: 0 }, { t: 'backend', name: 'wasm', summary: 'wasm' }, { t: 'train', step: 1, loss: 0.9, lr: 1e-5, tps: 100 }, { t: 'train', step: 3, loss: 0.8, lr: 2e-5, tps: 120 }], 3);
   write(w1, [{ t: 'dev', step: 4, loss: 0.7, mcc: 0.1, accuracy: 0.55, f1: 0.5 }, { t: 'train', step: 5, loss: 0.75, lr: 2e-5, tps: 130 }], 5);
-  let mid = await h.call('training.get', { project: h.project, runId: '1' });
+  let mid = await h.call('training.get', { project: h.project, runId: 1 });
   assert.deepEqual(mid.train.map((p) => [p.step, p.loss]), [[1, 0.9], [3, 0.8], [5, 0.75]]);
   assert.deepEqual(mid.dev, [{ step: 4, loss: 0.7, mcc: 0.1, accuracy: 0.55, f1: 0.5 }]);
   assert.deepEqual([mid.state, mid.step, mid.totalSteps, mid.backend, mid.bestStep, mid.bestDevLoss], ['running', 5, 8, 'wasm', 4, 0.7]);
   assert.deepEqual(h.events.map((e) => `${e.split}@${e.step}`), ['train@1', 'train@3', 'dev@4', 'train@5']);
-  assert.deepEqual(h.events[2], { project: h.project, runId: '1', step: 4, split: 'dev', values: { loss: 0.7, mcc: 0.1, accuracy: 0.55, f1: 0.5 } });
+  assert.deepEqual(h.events[2], { project: h.project, runId: 1, step: 4, split: 'dev', values: { loss: 0.7, mcc: 0.1, accuracy: 0.55, f1: 0.5 } });
 
   // Pause: the worker checkpoints at step 4 and stops.
-  assert.equal((await h.call('training.pause', { project: h.project, runId: '1' })).state, 'running');
+  assert.equal((await h.call('training.pause', { project: h.project, runId: 1 })).state, 'running');
   assert.deepEqual(w1.received.at(-1), { type: 'stop', reason: 'pause' });
   w1.emit({ type: 'stopped', reason: 'pause' });
   w1.exit(0);
-  assert.equal((await waitForRun(h.ctx, h.project, '1')).state, 'paused');
+  assert.equal((await waitForRun(h.ctx, h.project, 1)).state, 'paused');
   const removing = await rejects(h.call('models.remove', { project: h.project, id: 1 }));
   assert.match(removing.message, /in use by run 1 \(finetune, paused\)/);
 
   // Resume: a new worker, from the checkpoint of step 4: the points after it are redone.
-  const resumed = await h.call('training.resume', { project: h.project, runId: '1' });
-  assert.deepEqual([resumed.id, resumed.jobId, resumed.state], ['1', started.jobId, 'running']);
+  const resumed = await h.call('training.resume', { project: h.project, runId: 1 });
+  assert.deepEqual([resumed.id, resumed.jobId, resumed.state], [1, started.jobId, 'running']);
   const w2 = h.launcher.worker(started.jobId!);
   assert.notEqual(w2, w1);
   write(w2, [{ t: 'start', attempt: 2, from: 4 }, { t: 'train', step: 5, loss: 0.6, lr: 2e-5, tps: 140 }, { t: 'train', step: 8, loss: 0.5, lr: 0, tps: 150 }, { t: 'dev', step: 8, loss: 0.4, mcc: 0.6, accuracy: 0.8, f1: 0.8 }], 8);
-  mid = await h.call('training.get', { project: h.project, runId: '1' });
+  mid = await h.call('training.get', { project: h.project, runId: 1 });
   assert.deepEqual(mid.train.map((p) => [p.step, p.loss]), [[1, 0.9], [3, 0.8], [5, 0.6], [8, 0.5]]);
 
   // Done: result.json and the model folder, as the worker leaves them.
@@ -153,9 +153,9 @@ test('the run follows its job (running, paused, resumed, done); curves, result a
   const result: RunResultFile = { steps: 8, totalSteps: 8, bestStep: 8, bestDevLoss: 0.4, stoppedEarly: false, test, mostWrong: [{ index: 2, sequence: 'ACGT', label: 'motif', predicted: 'background', confidence: 0.9 }], throughput: { tokensPerSecond: 150, secondsPerEpoch: 12 }, modelOut: outDir, devHistory: [] };
   writeFileSync(join(s2.checkpointDir, 'result.json'), JSON.stringify(result));
   w2.finish({ steps: 8, bestStep: 8, testMcc: 0.5, modelOut: outDir });
-  const end = await waitForRun(h.ctx, h.project, '1');
-  assert.deepEqual([end.state, end.step, end.totalSteps, end.testMcc, end.testF1, end.bestStep, end.outputModelId], ['done', 8, 8, 0.5, 0.74, 8, '2']);
-  const run = await h.call('training.get', { project: h.project, runId: '1' });
+  const end = await waitForRun(h.ctx, h.project, 1);
+  assert.deepEqual([end.state, end.step, end.totalSteps, end.testMcc, end.testF1, end.bestStep, end.outputModelId], ['done', 8, 8, 0.5, 0.74, 8, 2]);
+  const run = await h.call('training.get', { project: h.project, runId: 1 });
   assert.deepEqual(run.test, test);
   assert.deepEqual(run.mostWrong, result.mostWrong);
   assert.deepEqual(run.throughput, { tokensPerSecond: 150, secondsPerEpoch: 12 });
@@ -166,20 +166,20 @@ test('the run follows its job (running, paused, resumed, done); curves, result a
   assert.match(model.source, /^fine-tuned from tiny-bpe on motif \(run 1, full\)$/);
 
   // A second run is listed first; removing the first one (and its model) leaves the second.
-  const second = await h.call('training.start', { project: h.project, datasetId: '1', modelId: '1', settings: FAST });
-  assert.deepEqual((await h.call('training.list', { project: h.project })).map((r) => [r.id, r.state]), [['2', 'running'], ['1', 'done']]);
-  const busy = await rejects(h.call('training.remove', { project: h.project, runId: '2' }));
+  const second = await h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, settings: FAST });
+  assert.deepEqual((await h.call('training.list', { project: h.project })).map((r) => [r.id, r.state]), [[2, 'running'], [1, 'done']]);
+  const busy = await rejects(h.call('training.remove', { project: h.project, runId: 2 }));
   assert.equal(busy.code, 'conflict');
-  await h.call('training.remove', { project: h.project, runId: '1', removeModel: true });
+  await h.call('training.remove', { project: h.project, runId: 1, removeModel: true });
   assert.equal(existsSync(outDir), false, 'the fine-tuned model folder went with it');
   assert.deepEqual((await h.call('training.list', { project: h.project })).map((r) => r.id), [second.id]);
   assert.equal((projectDb(h.ctx, h.project).prepare('SELECT COUNT(*) AS n FROM run_metrics WHERE run_id = 1').get() as { n: number }).n, 0);
-  assert.equal((await rejects(h.call('training.get', { project: h.project, runId: '1' }))).code, 'not_found');
+  assert.equal((await rejects(h.call('training.get', { project: h.project, runId: 1 }))).code, 'not_found');
 });
 
 test('a job that dies fails its run with the reason; a failed run resumes; a cancelled one does not', async (t) => {
   const h = await setup(t);
-  const started = await h.call('training.start', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: FAST });
+  const started = await h.call('training.start', { project: h.project, datasetId: 1, modelId: 1, settings: FAST });
   const w = h.launcher.worker(started.jobId!);
   w.exit(null, 'SIGKILL');
   const failed = await h.call('training.get', { project: h.project, runId: started.id });
@@ -200,7 +200,7 @@ test('a job that dies fails its run with the reason; a failed run resumes; a can
 
 test('training.estimate measures on this machine and scales to the run', async (t) => {
   const h = await setup(t);
-  const e = await h.call('training.estimate', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: { batchSize: 8, epochs: 2, backend: 'cpu' } });
+  const e = await h.call('training.estimate', { project: h.project, datasetId: 1, modelId: 1, settings: { batchSize: 8, epochs: 2, backend: 'cpu' } });
   assert.equal(e.backend, 'cpu');
   assert.equal(e.stepsPerEpoch, 5); // 42 training examples / 8
   assert.equal(e.totalSteps, 10);
@@ -214,7 +214,7 @@ test('training.estimate measures on this machine and scales to the run', async (
   assert.ok(e.range && e.range.low < e.seconds && e.seconds < e.range.high && e.range.high / e.seconds >= 1.25 - 1e-9, JSON.stringify(e.range));
   assert.ok(e.secondsPerEpoch * 2 <= e.seconds + 1e-9, 'two epochs never take longer than the whole run');
   // The linear probe: one embedding pass over train, dev and test, then the head fit; no steps, no epochs.
-  const p = await h.call('training.estimate', { project: h.project, datasetId: 'motif', modelId: 'tiny-bpe', settings: { mode: 'probe', batchSize: 8, epochs: 3, backend: 'cpu' } });
+  const p = await h.call('training.estimate', { project: h.project, datasetId: 1, modelId: 1, settings: { mode: 'probe', batchSize: 8, epochs: 3, backend: 'cpu' } });
   assert.deepEqual([p.totalSteps, p.stepsPerEpoch], [0, 0]);
   assert.equal(p.phases?.length, 2);
   assert.match(p.phases![0]!.label, /^Embedding pass: \d+ sequences \(train, dev and test\)/);

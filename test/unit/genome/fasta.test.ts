@@ -163,6 +163,15 @@ describe('bad FASTA input: typed errors naming the file and line', () => {
     assert.equal(e.code, 'duplicate-name');
   });
 
+  test('a device or a FIFO is not called empty: it is not a regular file (issue 9)', async () => {
+    const dev = await rejectsAt(() => indexFasta('/dev/urandom'), '/dev/urandom', undefined, /this is a device, not a regular file/);
+    assert.equal(dev.code, 'unsupported-format');
+    const fifo = join(tmp.dir, 'pipe.fa');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const e = await rejectsAt(() => indexFasta(fifo), fifo, undefined, /named pipe \(FIFO\), not a regular file/);
+    assert.doesNotMatch(e.message, /empty/);
+  });
+
   test('empty sequence', async () => {
     const fa = tmp.file('emptyseq.fa', '>a\nACGT\n>b\n>c\nAC\n');
     await rejectsAt(() => indexFasta(fa), fa, 3, /sequence 'b' is empty/);

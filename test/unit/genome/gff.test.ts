@@ -1,6 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listGffTypes, readGff, startSites } from '../../../main/genome/gff';
+import { InputError } from '../../../main/genome/errors';
 import { gzip, tempDir } from './helpers';
 
 const tmp = tempDir();
@@ -73,4 +74,22 @@ test('bad GFF3 lines are collected with file and line', async () => {
   assert.match(r.errors[2]!.message, /tabs, not spaces/);
   assert.match(r.errors[5]!.message, /GFF3 positions start at 1/);
   assert.deepEqual(r.chromMapping?.mapping, { '1': 'chr1' });
+});
+
+test('a GFF3 whose every line is bad says why, per kind of problem with its lines, not just "no features" (issue 9)', async () => {
+  const f = tmp.file('spaces.gff3', ['##gff-version 3', 'chr1 src gene 1 5 . + . ID=a', 'chr1 src gene 7 9 . + . ID=b', 'chr1,src,gene', 'chr1 src gene 20 30 . - . ID=c'].join('\n'));
+  await assert.rejects(readGff(f), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.line, 2);
+    assert.equal(e.code, 'too-few-columns');
+    assert.equal(
+      e.message,
+      `${f}:2: no line could be read as a GFF3 feature: 3 × expected 9 tab-separated columns, found 1 (GFF3 columns are separated by tabs, not spaces) (lines 2, 3, 5); ` +
+        '1 × expected 9 tab-separated columns, found 1 (line 4)',
+    );
+    return true;
+  });
+  // Comments only: still "no feature lines".
+  const g = tmp.file('comments.gff3', '##gff-version 3\n# nothing\n');
+  await assert.rejects(readGff(g), /holds no GFF3 feature lines/);
 });

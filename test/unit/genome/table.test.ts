@@ -69,6 +69,19 @@ test('non-IUPAC in a sequence, short rows, empty sequences: collected per line',
   assert.equal(r.errors[0]!.message, `${f}:3: 'X' is not a nucleotide code (allowed: ACGTURYSWKMBDHVN in upper or lower case) at position 3 of the sequence`);
 });
 
+test('rows with more or fewer fields than the header (or the first row) are line-numbered errors (issue 9)', async () => {
+  const f = tmp.file('width.csv', 'sequence,label\nACGT,1\nACGT,0,extra\nGGCC,1\nAC,GT,0\n');
+  const r = await readLabelledSequences(f);
+  assert.deepEqual(r.records.map((x) => x.line), [2, 4]);
+  assert.deepEqual(r.errors.map((e) => [e.line, e.code]), [[3, 'bad-field'], [5, 'bad-field']]);
+  assert.equal(r.errors[0]!.message, `${f}:3: expected 2 fields as in the header on line 1, found 3 (a field holding a comma must be in double quotes)`);
+  // No header: the first row sets the width.
+  const g = tmp.file('width.tsv', 'ACGT\t1\nACGT\t0\tx\tx\nGG\t1\n');
+  const t = await readLabelledSequences(g);
+  assert.deepEqual(t.errors.map((e) => e.message), [`${g}:2: expected 2 fields as on line 1, the first, found 4`]);
+  assert.equal(t.records.length, 2);
+});
+
 test('FASTA with labels in headers: label= and |label forms, multi-line sequences', async () => {
   const f = tmp.file('l.fa', '>s1 label=promoter\nACGT\nAC\n>s2|enhancer\nGGGG\n>s3 desc class=promoter\nTT\n>s4 nolabel\nAA\n>s5|x\nACGTACZT\n');
   const r = await readLabelledSequences(f);

@@ -395,6 +395,23 @@ describe('browser-mode HTTP transport', () => {
     assert.equal((await api(port, 'system.info', {})).status, 200, 'the server carries on');
   });
 
+  test('a client that drops mid-request is one quiet log line, not an internal error with a stack (issue 9)', async () => {
+    const before = logs.length;
+    const sock = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    const body = '{"path": "/x.loci"';
+    sock.write(
+      `POST /api/projects.open HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n${body}`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    sock.destroy();
+    for (let i = 0; i < 50 && logs.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    const lines = logs.slice(before);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, /^loci serve: POST \/api\/projects\.open: the client went away before the request was complete$/);
+    assert.equal((await api(port, 'system.info', {})).status, 200, 'the server carries on');
+  });
+
   test('binds 127.0.0.1 only', async () => {
     await assert.rejects(startHttpServer({ services: fakeServices(), bus, staticDir: dir, host: '0.0.0.0' }), /127\.0\.0\.1 only/);
     const external = Object.values(networkInterfaces())

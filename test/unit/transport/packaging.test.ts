@@ -48,7 +48,7 @@ test('electron-builder.yml packages Loci for the three platforms', () => {
   assert.ok(config.asarUnpack.some((p) => p.includes('tokenizers')));
   assert.ok(config.asarUnpack.some((p) => p.endsWith('.wasm')));
   assert.equal(config.npmRebuild, true);
-  assert.deepEqual(config.extraResources.map((r) => r.to).sort(), ['demo', 'models']);
+  assert.deepEqual(config.extraResources.map((r) => r.to).sort(), ['demo', 'models', 'python']);
   assert.ok(existsSync(join(root, config.linux.icon)), `${config.linux.icon} exists`);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
   assert.equal(pkg.main, 'dist/main/electron.js', 'package.json main is the bundled Electron entry');

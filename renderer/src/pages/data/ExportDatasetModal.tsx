@@ -1,6 +1,6 @@
 // Writes a dataset out of the project: GUE-style CSV (train/dev/test.csv), FASTA or BED, plus a
 // manifest, into a folder the user names.
-import { Modal, Stack, Text } from '@mantine/core';
+import { Checkbox, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { DatasetSummary } from '../../../../shared/contract/data';
 import { useClient } from '../../api/context';
@@ -24,10 +24,11 @@ export function ExportDatasetModal({ project, dataset, onClose }: { project: str
   const client = useClient();
   const [format, setFormat] = useState<Format>('csv');
   const [dir, setDir] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
   const [written, setWritten] = useState<{ files: string[]; skipped: number } | null>(null);
   const { busy, error, run } = useSubmit(async () => {
     setWritten(null);
-    const out = await client.call('datasets.export', { project, datasetId: dataset.id, format, dir: dir.trim() });
+    const out = await client.call('datasets.export', { project, datasetId: dataset.id, format, dir: dir.trim(), overwrite });
     setWritten(out);
     notifySuccess('Dataset exported', `${out.files.length} files written to ${dir.trim()}`);
   });
@@ -47,13 +48,14 @@ export function ExportDatasetModal({ project, dataset, onClose }: { project: str
           />
           <PathInput
             label="Folder"
-            description="Created if it does not exist; files of the same names in it are replaced."
+            description="Created if it does not exist."
             placeholder="/home/me/exports/my-dataset"
             value={dir}
             onChange={(e) => setDir(e.currentTarget.value)}
             error={errors.dir}
             data-autofocus
           />
+          <Checkbox label="Replace files of the same names already in this folder" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} />
           {error && !errors.dir && <ErrorAlert error={error} />}
           {written && (
             <WrittenFiles files={written.files}>

@@ -3,7 +3,7 @@
 // files beside them. A locus box searches the project's own names; the track panel shows, hides,
 // reorders, recolours and resizes tracks; the locus and the panel are kept per genome in the project.
 import { ActionIcon, Alert, Anchor, Button, Card, Center, Collapse, Group, Loader, Select, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconLayoutSidebarRight, IconHighlight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackSetting, ViewReference } from '../../../../shared/contract/genome-view';
 import type { ScanInfo, ScanRegion } from '../../../../shared/contract/scans';
@@ -11,7 +11,7 @@ import { toApiError } from '../../../../shared/client';
 import { useClient, useEvent, useQuery } from '../../api/context';
 import { fileUrl } from '../../api/file-url';
 import { ErrorAlert } from '../../lib/ErrorAlert';
-import { notifyFailure } from '../../lib/notify';
+import { notifyFailure, notifySuccess } from '../../lib/notify';
 import { useProject } from '../../project/context';
 import { AddTrackFileModal } from './AddTrackFileModal';
 import { FeatureDetails, type ClickedFeature } from './FeatureDetails';
@@ -25,6 +25,10 @@ import { ScanDialog } from './scans/ScanDialog';
 import { ScansList } from './scans/ScansList';
 import { ScoreDetails } from './scans/ScoreDetails';
 import { useScans } from './scans/use-scans';
+import type { Annotation } from '../../../../shared/contract/annotations';
+import { AnnotationDialog, type AnnotationDraft } from './annotations/AnnotationDialog';
+import { AnnotationsPanel } from './annotations/AnnotationsPanel';
+import { ANNOTATIONS_KEY, annotationsDescriptor } from './annotations/track';
 
 export default function GenomePage() {
   const { project } = useProject();
@@ -111,6 +115,12 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   const [scans, setScans] = useState<ScanTrackSource[]>([]);
   const [stepper, setStepper] = useState<string | null>(null);
   const [stepped, setStepped] = useState<{ region: ScanRegion | null; label: string } | null>(null);
+  // Annotations: bumped on every change so the track, the table and undo/redo read again.
+  const [annRevision, setAnnRevision] = useState(0);
+  const [draft, setDraft] = useState<AnnotationDraft | null>(null);
+  const [annotationsOpen, setAnnotationsOpen] = useState(true);
+  const annClasses = useQuery('annotations.classes', { project, genomeId }, `${genomeId} ${annRevision}`);
+  const history = useQuery('annotations.history', { project, genomeId, limit: 1 }, `${genomeId} ${annRevision}`);
 
   // Each finished scan's score track per class of interest, registered for byte-range reads.
   const doneKey = JSON.stringify(genomeScans.filter((s) => s.state === 'done').map((s) => [s.id, s.thresholds.map((t) => [t.classIndex, t.threshold])]));
@@ -136,7 +146,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   }, [client, project, doneKey]);
 
   useEvent('project.changed', (change) => {
-    if (change.path === project) tracks.reload();
+    if (change.path !== project) return;
+    if (change.what === 'annotations') setAnnRevision((r) => r + 1);
+    else tracks.reload();
   });
 
   // Save the locus a moment after the user stops moving (not on every drag step).
@@ -159,17 +171,31 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
         const r = await client.call('genomeView.features', { project, source, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)) });
         return r.features.map(toIgvFeature);
       },
+      annotations: async (chr, start, end) => (await client.call('annotations.list', { project, genomeId, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)), limit: 20_000 })).annotations,
       calledRegions: async (scanId, classIndex, chr, start, end) => {
         const r = await client.call('scans.regions', { project, scanId, classIndex, chrom: chr, start: Math.max(0, Math.floor(start)), end: Math.max(0, Math.ceil(end)), limit: 20_000 });
         return r.regions.map((g) => ({ chr: g.chrom, start: g.start, end: g.end, name: `max ${g.maxScore.toFixed(2)}`, score: g.maxScore, maxScore: g.maxScore, meanScore: g.meanScore }));
       },
     }),
-    [client, project],
+    [client, project, genomeId],
   );
 
-  // Start igv once per genome.
+  // A click on the annotations track edits the annotation under it; elsewhere it shows details.
   const clickRef = useRef<(c: ClickedFeature) => void>(() => undefined);
-  clickRef.current = setClicked;
+  clickRef.current = (c: ClickedFeature) => {
+    if (c.key === ANNOTATIONS_KEY && c.chr !== undefined && c.position !== undefined) {
+      client.call('annotations.list', { project, genomeId, chrom: c.chr, start: c.position, end: c.position + 1, limit: 1 }).then(
+        (r) => r.annotations[0] && setDraft(draftOf(r.annotations[0])),
+        (err: unknown) => notifyFailure('Could not read the annotation', toApiError(err)),
+      );
+      return;
+    }
+    setClicked(c);
+  };
+  const selectRef = useRef<(r: { chr: string; start: number; end: number }) => void>(() => undefined);
+  selectRef.current = (r) => r.end > r.start && setDraft({ chrom: r.chr, start: r.start, end: r.end, source: 'manual' });
+
+  // Start igv once per genome.
   useEffect(() => {
     const div = holder.current;
     if (!div) return;
@@ -190,6 +216,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           saveLocus(text);
         },
         onClick: (key, rows, position, chr) => clickRef.current({ key, rows, position, chr }),
+        onRegionSelected: (r) => selectRef.current(r),
       },
     ).then(
       (s) => {
@@ -220,7 +247,11 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   async function step(direction: 'next' | 'previous', from?: { chrom: string; position: number }) {
     if (!session || !stepSource) return;
     const range = session.currentRange();
-    const at = from ?? (range ? { chrom: range.chr, position: direction === 'next' ? Math.floor((range.start + range.end) / 2) + 1 : Math.max(0, Math.floor((range.start + range.end) / 2) - 1) } : undefined);
+    // From the region last stepped to while it is still in view (its padding may be cut at a
+    // chromosome's start, so the view's middle need not lie in it); else from the view's middle.
+    const shown = stepped?.region && range && stepped.region.chrom === range.chr && stepped.region.start < range.end && stepped.region.end > range.start ? stepped.region : null;
+    const middle = range ? Math.floor((range.start + range.end) / 2) : 0;
+    const at = from ?? (shown ? { chrom: shown.chrom, position: direction === 'next' ? shown.end - 1 : shown.start } : range ? { chrom: range.chr, position: middle } : undefined);
     if (!at) return;
     try {
       const region = await client.call('scans.nextRegion', { project, scanId: stepSource.scanId, classIndex: stepSource.classIndex, chrom: at.chrom, position: at.position, direction });
@@ -248,14 +279,66 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, routeLocus, routeScanId, stepSource]);
 
-  const descriptors = useMemo(() => (tracks.data ? describeTracks(tracks.data, scans, readers) : []), [tracks.data, scans, readers]);
+  const annCount = annClasses.data?.classes.reduce((n, c) => n + c.count, 0) ?? 0;
+  const descriptors = useMemo(
+    () => (tracks.data ? [annotationsDescriptor(annCount, annClasses.data?.classes ?? [], annRevision, readers.annotations), ...describeTracks(tracks.data, scans, readers)] : []),
+    [tracks.data, scans, readers, annCount, annClasses.data, annRevision],
+  );
+
+  const undoRedo = useCallback(
+    (direction: 'undo' | 'redo') => {
+      client.call(`annotations.${direction}`, { project, genomeId }).then(
+        (r) => r.change && notifySuccess(direction === 'undo' ? 'Undone' : 'Redone', r.change.description),
+        (err: unknown) => notifyFailure(`Could not ${direction}`, toApiError(err)),
+      );
+    },
+    [client, project, genomeId],
+  );
+  // Ctrl+Z / Ctrl+Shift+Z (Cmd on macOS) undo and redo annotation changes, except while typing or in a dialog.
+  const dialogOpen = draft !== null || scanning || adding;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (dialogOpen || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z' || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      undoRedo(e.shiftKey ? 'redo' : 'undo');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialogOpen, undoRedo]);
+
+  /** "Annotate this": the bounds of the called region or feature under a click. */
+  async function annotateClicked(c: ClickedFeature) {
+    if (!c.key || c.chr === undefined || c.position === undefined) return;
+    const at = { chrom: c.chr, start: c.position, end: c.position + 1 };
+    try {
+      const called = /^regions:(\d+):(\d+)$/.exec(c.key);
+      if (called) {
+        const r = await client.call('scans.regions', { project, scanId: Number(called[1]), classIndex: Number(called[2]), ...at, limit: 1 });
+        const g = r.regions[0];
+        const cls = genomeScans.find((s) => s.id === Number(called[1]))?.classes[Number(called[2])];
+        if (g) return setDraft({ chrom: g.chrom, start: g.start, end: g.end, source: 'scan', scanId: Number(called[1]), ...(cls && { label: cls }) });
+      }
+      const feature = /^(regionSet|dataset):(\d+)$/.exec(c.key);
+      if (feature) {
+        const r = await client.call('genomeView.features', { project, source: { kind: feature[1] as 'regionSet', id: Number(feature[2]) }, ...at, limit: 1 });
+        const f = r.features[0];
+        if (f) return setDraft({ chrom: f.chrom, start: f.start, end: f.end, source: 'region', ...(f.label && { label: f.label }) });
+      }
+      setDraft({ ...at, source: 'manual' });
+    } catch (err) {
+      notifyFailure('Could not read the region', toApiError(err));
+    }
+  }
+  
   const arranged: ArrangedTrack[] = useMemo(() => arrangeTracks(descriptors, arrangement), [descriptors, arrangement]);
 
   useEffect(() => {
     if (!session) return;
     const entries = arranged
       .filter((a) => a.visible)
-      .map((a) => ({ key: a.descriptor.key, config: a.descriptor.build({ color: a.color, height: a.height }), signature: `${a.descriptor.detail}|${a.color}|${a.height}|${a.descriptor.name}` }));
+      .map((a) => ({ key: a.descriptor.key, config: a.descriptor.build({ color: a.color, height: a.height }), signature: `${a.descriptor.detail}|${a.color}|${a.height}|${a.descriptor.name}|${a.descriptor.revision ?? ''}` }));
     void session
       .sync(entries, (key, err) => setTrackErrors((e) => ({ ...e, [key]: err instanceof Error ? err.message : String(err) })))
       .then(() => holder.current?.setAttribute('data-tracks', session.loadedKeys().join(' ')));
@@ -316,6 +399,18 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={() => setAdding(true)}>
             Add track file
           </Button>
+          <Tooltip label="Annotate the region in view (or Shift-drag on the ruler to select one)">
+            <Button
+              variant="default"
+              leftSection={<IconHighlight size={16} />}
+              onClick={() => {
+                const r = session?.currentRange();
+                if (r) setDraft({ chrom: r.chr, start: r.start, end: r.end, source: 'manual' });
+              }}
+            >
+              Annotate region
+            </Button>
+          </Tooltip>
           <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
             Scan genome
           </Button>
@@ -331,7 +426,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
         <Group gap="xs" wrap="nowrap" aria-label="Called regions">
           <Select
             size="xs"
-            w={280}
+            w={360}
             aria-label="Called regions of"
             data={scans.map((s) => ({ value: regionKey(s.scanId, s.classIndex), label: `${s.scanName} · ${s.className} (≥ ${s.threshold.toFixed(2)})` }))}
             value={stepperKey}
@@ -367,7 +462,9 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
                 <Loader aria-label="Starting the genome view" />
               </Center>
             )}
-            <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" />
+            {/* Its own stacking context: igv gives its drag handles and popovers z-indices up to 2048,
+                which would otherwise draw over the app's dialogs (Mantine's modals sit at 200). */}
+            <div ref={holder} data-testid="igv-browser" aria-label={`Genome browser: ${reference.name}`} role="region" style={{ isolation: 'isolate' }} />
           </Card>
           {clicked && (
             <FeatureDetails
@@ -375,9 +472,47 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
               clicked={clicked}
               arranged={arranged}
               onClose={() => setClicked(null)}
-              extra={<ScoreDetails project={project} clicked={clicked} scans={genomeScans} />}
+              extra={
+                <>
+                  {clicked.key && clicked.key !== ANNOTATIONS_KEY && clicked.position !== undefined && (
+                    <Button size="compact-xs" variant="light" mb={4} leftSection={<IconHighlight size={14} />} onClick={() => void annotateClicked(clicked)}>
+                      Annotate this
+                    </Button>
+                  )}
+                  <ScoreDetails project={project} clicked={clicked} scans={genomeScans} />
+                </>
+              }
             />
           )}
+          <Card withBorder radius="md" padding="sm" component="section" aria-label="Annotations panel" style={{ flexShrink: 0 }}>
+            <UnstyledButton onClick={() => setAnnotationsOpen((o) => !o)} aria-expanded={annotationsOpen}>
+              <Group gap={6}>
+                {annotationsOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                <Title order={3} size="h5">
+                  Annotations{annCount ? ` (${annCount.toLocaleString('en-US')})` : ''}
+                </Title>
+              </Group>
+            </UnstyledButton>
+            <Collapse expanded={annotationsOpen}>
+              <div style={{ maxHeight: 320, overflow: 'auto', marginTop: 8 }}>
+                <AnnotationsPanel
+                  project={project}
+                  genomeId={genomeId}
+                  chromosomes={reference.chromosomes}
+                  classes={annClasses.data?.classes ?? []}
+                  undo={history.data?.state}
+                  revision={annRevision}
+                  onJump={(a) => {
+                    const pad = Math.max(20, Math.round((a.end - a.start) * 0.25));
+                    go(`${a.chrom}:${Math.max(1, a.start + 1 - pad)}-${a.end + pad}`);
+                  }}
+                  onEdit={(a) => setDraft(draftOf(a))}
+                  onUndo={() => undoRedo('undo')}
+                  onRedo={() => undoRedo('redo')}
+                />
+              </div>
+            </Collapse>
+          </Card>
           <Card withBorder radius="md" padding="sm" component="section" aria-label="Scans" style={{ flexShrink: 0 }}>
             <Group justify="space-between">
               <UnstyledButton onClick={() => setScansOpen((o) => !o)} aria-expanded={scansOpen}>
@@ -415,6 +550,23 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           onStarted={() => allScans.reload()}
         />
       )}
+      {draft && (
+        <AnnotationDialog
+          project={project}
+          genomeId={genomeId}
+          draft={draft}
+          classes={annClasses.data?.classes ?? []}
+          chromLength={reference.chromosomes.find((c) => c.name === draft.chrom)?.length}
+          onClose={() => {
+            setDraft(null);
+            session?.clearSelection();
+          }}
+          onSaved={() => {
+            setDraft(null);
+            session?.clearSelection();
+          }}
+        />
+      )}
       {adding && (
         <AddTrackFileModal
           project={project}
@@ -429,3 +581,5 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     </Stack>
   );
 }
+
+const draftOf = (a: Annotation): AnnotationDraft => ({ id: a.id, chrom: a.chrom, start: a.start, end: a.end, label: a.label, note: a.note });

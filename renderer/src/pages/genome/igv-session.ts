@@ -22,6 +22,8 @@ export interface SessionEvents {
   onLocus: (locus: { chr: string; start: number; end: number; text: string }) => void;
   /** A click on a track: the track's key (undefined for igv's own tracks), igv's popup rows, the genomic position (0-based). */
   onClick: (key: string | undefined, rows: { name?: string; value?: unknown }[], position: number | undefined, chr: string | undefined) => void;
+  /** A region selected with Shift-drag on the ruler (igv's user-defined region of interest), 0-based half-open. */
+  onRegionSelected?: (region: { chr: string; start: number; end: number }) => void;
 }
 
 /** igv internals used here (not in igv.d.ts): reorderTracks re-sorts the track views by `order`. */
@@ -85,7 +87,17 @@ export class IgvSession {
       events.onClick(key, rows ?? [], position === undefined ? undefined : Math.floor(position), session.currentChrom());
       return false; // the page shows the details in its own panel
     }) as never);
+    // Shift-drag on the ruler makes an igv region of interest; the page turns it into an annotation
+    // (the ROI is only the selection: clearSelection() removes it once the dialog closes).
+    browser.on('roiadded' as never, ((roi: { chr: string; start: number; end: number }) => {
+      events.onRegionSelected?.({ chr: roi.chr, start: Math.max(0, Math.floor(roi.start)), end: Math.ceil(roi.end) });
+    }) as never);
     return session;
+  }
+
+  /** Removes the regions of interest (the selection drawn by Shift-drag). */
+  clearSelection(): void {
+    this.browser?.clearROIs();
   }
 
   get igvBrowser(): Browser | undefined {

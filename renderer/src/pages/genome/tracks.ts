@@ -2,9 +2,10 @@
 // (visible, order, colour, height) merged with what the project has now. Pure functions: the page
 // feeds them the API's answers; the igv session loads what comes out.
 import type { TrackLoad, TrackType } from 'igv';
+import type { Annotation } from '../../../../shared/contract/annotations';
 import type { TrackSetting, ViewFeature, ViewTracks } from '../../../../shared/contract/genome-view';
 
-export type TrackGroup = 'Scans' | 'Called regions' | 'Region sets' | 'Datasets' | 'Your files';
+export type TrackGroup = 'Annotations' | 'Scans' | 'Called regions' | 'Region sets' | 'Datasets' | 'Your files';
 
 /** A scan's track for one class of interest, as the page learnt it from scans.track / scans.get. */
 export interface ScanTrackSource {
@@ -27,6 +28,8 @@ export interface TrackDescriptor {
   /** Colour fixed by the data (dataset splits): the panel shows a legend instead of a picker. */
   legend?: { label: string; color: string }[];
   build: (look: { color: string; height: number }) => TrackLoad<TrackType>;
+  /** Changes when the track's data changed and igv must read it again (annotations after an edit). */
+  revision?: number;
 }
 
 export interface ArrangedTrack {
@@ -37,7 +40,8 @@ export interface ArrangedTrack {
 }
 
 /** Distinct, colour-blind-friendly hues (Okabe–Ito), one per class or set. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'] as const;
+import { PALETTE } from '../../../../shared/class-colors';
+export { PALETTE };
 const SPLIT_COLORS: Record<'train' | 'dev' | 'test', string> = { train: '#0072B2', dev: '#E69F00', test: '#009E73' };
 
 export const colorAt = (i: number): string => PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
@@ -63,6 +67,7 @@ export function toIgvFeature(f: ViewFeature): Record<string, unknown> {
 export interface Readers {
   features: (source: { kind: 'regionSet' | 'dataset'; id: number }, chr: string, start: number, end: number) => Promise<Record<string, unknown>[]>;
   calledRegions: (scanId: number, classIndex: number, chr: string, start: number, end: number) => Promise<Record<string, unknown>[]>;
+  annotations: (chr: string, start: number, end: number) => Promise<Annotation[]>;
   fileUrl: (fileId: string) => string;
 }
 
@@ -100,7 +105,8 @@ export function describeTracks(data: ViewTracks, scans: readonly ScanTrackSource
       group: 'Called regions',
       detail: `score ≥ ${s.threshold.toFixed(2)}`,
       defaultColor: color,
-      defaultHeight: 30,
+      // Tall enough for the "max 0.93" label under each region (at 30 px igv clips it).
+      defaultHeight: 50,
       build: ({ color, height }) =>
         ({
           type: 'annotation',

@@ -1,8 +1,11 @@
 // One bundled model as a card: what it is, how big, which tokenizer, what it is for, and the two
-// actions (add it to the open project, read its model card).
+// actions (add it to the open project, read its model card). Its GUE mean, beside the same
+// architecture trained from scratch and the published means, comes from the results file shipped in
+// its folder (models.catalog reads it); nothing here is a hard-coded score.
 import { Badge, Button, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconCheck, IconFileDescription, IconPlus } from '@tabler/icons-react';
 import type { BundledModel } from '../../../../shared/contract/models';
+import type { GueSummary } from '../../../../shared/contract/benchmarks';
 import { formatBytes } from '../../lib/format';
 import { formatParams } from './format';
 
@@ -24,6 +27,41 @@ function Fact({ label, value }: { label: string; value: string }) {
       <Text size="sm" fw={500}>
         {value}
       </Text>
+    </div>
+  );
+}
+
+/** "GUE mean 48.1 over 13 tasks · from scratch 46.0 (wins 9 of 13) · DNABERT-2 68.4 · CNN 52.2". */
+export function GueLine({ gue }: { gue: GueSummary | null }) {
+  if (!gue) {
+    return (
+      <Text size="xs" c="dimmed" data-testid="gue-line">
+        Not benchmarked on GUE in this installation.
+      </Text>
+    );
+  }
+  const f = (x: number) => x.toFixed(1);
+  // The seed paper's model and the CNN baseline up front; the other published columns in one line.
+  const up = (name: string) => /^DNABERT-2\b|CNN/i.test(name);
+  const main = gue.published.filter((p) => up(p.name));
+  const others = gue.published.filter((p) => !up(p.name));
+  return (
+    <div data-testid="gue-line">
+      <Text size="xs" c="dimmed">
+        GUE test MCC × 100 (mean over {gue.tasks} task{gue.tasks === 1 ? '' : 's'}; {gue.budget})
+      </Text>
+      <Group gap="lg" mt={2}>
+        <Fact label="This model" value={f(gue.mean)} />
+        {gue.scratchMean !== null && <Fact label="Same model from scratch" value={`${f(gue.scratchMean)}${gue.winsOverScratch ? ` (beaten on ${gue.winsOverScratch.wins} of ${gue.winsOverScratch.tasks})` : ''}`} />}
+        {main.map((p) => (
+          <Fact key={p.name} label={`${p.name} (published${p.tasks !== gue.tasks ? `, ${p.tasks} tasks` : ''})`} value={f(p.mean)} />
+        ))}
+      </Group>
+      {others.length > 0 && (
+        <Text size="xs" c="dimmed" mt={2}>
+          Also published: {others.map((p) => `${p.name} ${f(p.mean)}`).join(' · ')}
+        </Text>
+      )}
     </div>
   );
 }
@@ -57,6 +95,7 @@ export function CatalogCard({ model: m, inProject, adding, onAdd, onViewCard }: 
           <Fact label="Size" value={formatBytes(m.sizeBytes)} />
         </Group>
         <Fact label="Tokenizer" value={m.tokenizer.label} />
+        <GueLine gue={m.gue} />
         {m.intendedUse && (
           <div>
             <Text size="xs" c="dimmed">

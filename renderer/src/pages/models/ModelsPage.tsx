@@ -1,8 +1,8 @@
 // Models: the pre-trained models bundled with Loci (as cards, with their model cards), and the open
 // project's models (bundled, imported Hugging Face folders, from-scratch baselines, fine-tuned),
-// with import, baseline, export, locate and remove.
+// with import, baseline, export, locate and remove; Benchmark runs the GUE protocol on task folders.
 import { Anchor, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconBox, IconFolderOpen, IconPlus, IconSeeding } from '@tabler/icons-react';
+import { IconBox, IconChartBar, IconFolderOpen, IconPlus, IconSeeding } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { MethodInput } from '../../../../shared/contract';
 import type { ProjectModel } from '../../../../shared/contract/models';
@@ -14,6 +14,8 @@ import { useProject } from '../../project/context';
 import { AdaptationRuns } from './AdaptationRuns';
 import { AdaptModelModal } from './AdaptModelModal';
 import { BaselineModal } from './BaselineModal';
+import { BenchmarkModal } from './BenchmarkModal';
+import { BenchmarkRuns } from './BenchmarkRuns';
 import { CatalogCard } from './CatalogCard';
 import { ExportModelModal } from './ExportModelModal';
 import { ImportModelModal } from './ImportModelModal';
@@ -26,6 +28,7 @@ type Dialog =
   | { kind: 'card'; title: string; input: MethodInput<'models.card'> }
   | { kind: 'import' }
   | { kind: 'baseline' }
+  | { kind: 'benchmark' }
   | { kind: 'export'; model: ProjectModel }
   | { kind: 'locate'; model: ProjectModel }
   | { kind: 'remove'; model: ProjectModel }
@@ -114,6 +117,9 @@ export default function ModelsPage() {
           </div>
           {path && (
             <Group gap="xs">
+              <Button variant="default" leftSection={<IconChartBar size={16} />} onClick={() => setDialog({ kind: 'benchmark' })} disabled={!models.data?.length}>
+                Benchmark…
+              </Button>
               <Button variant="default" leftSection={<IconSeeding size={16} />} onClick={() => setDialog({ kind: 'baseline' })}>
                 New from-scratch baseline
               </Button>
@@ -158,10 +164,12 @@ export default function ModelsPage() {
         </Card>
       </section>
 
+      {path && <BenchmarkRuns key={`b-${path}`} project={path} />}
       {path && <AdaptationRuns key={path} project={path} modelNames={new Map((models.data ?? []).map((m) => [m.id, m.name]))} />}
 
       {dialog?.kind === 'card' && <ModelCardModal title={dialog.title} input={dialog.input} onClose={close} />}
       {path && dialog?.kind === 'import' && <ImportModelModal project={path} onClose={close} onImported={changed} />}
+      {path && dialog?.kind === 'benchmark' && <BenchmarkModal project={path} models={models.data ?? []} onClose={close} onStarted={changed} />}
       {path && dialog?.kind === 'baseline' && <BaselineModal project={path} onClose={close} onCreated={changed} />}
       {path && dialog?.kind === 'export' && <ExportModelModal project={path} model={dialog.model} onClose={close} />}
       {path && dialog?.kind === 'locate' && <LocateModelModal project={path} model={dialog.model} onClose={close} onLocated={changed} />}

@@ -77,7 +77,7 @@ function runWhen(r: RunDetail): string {
   return `run ${r.id} · ${new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 }
 
-export function Compare({ project, runIds }: { project: string; runIds: string[] }) {
+export function Compare({ project, runIds }: { project: string; runIds: number[] }) {
   const client = useClient();
   const [runs, setRuns] = useState<RunDetail[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -86,7 +86,7 @@ export function Compare({ project, runIds }: { project: string; runIds: string[]
   const ids = runIds.join(',');
   useEffect(() => {
     let live = true;
-    Promise.all(ids.split(',').map((runId) => client.call('training.get', { project, runId }))).then(
+    Promise.all(ids.split(',').map((runId) => client.call('training.get', { project, runId: Number(runId) }))).then(
       (r) => live && setRuns(r),
       (err: unknown) => live && setError(toApiError(err)),
     );

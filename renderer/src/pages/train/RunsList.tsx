@@ -17,7 +17,7 @@ const MAX_COMPARED = 3;
 
 export function RunsList({ project }: { project: string }) {
   const runs = useQuery('training.list', { project });
-  const [selected, setSelected] = useState<string[]>([]);
+  const [selected, setSelected] = useState<number[]>([]);
   const [removing, setRemoving] = useState<RunSummary | null>(null);
   // The latest progress of each running job, so the list moves without refetching.
   const [live, setLive] = useState<Record<string, JobProgress>>({});
@@ -37,7 +37,7 @@ export function RunsList({ project }: { project: string }) {
   });
 
   const list = runs.data ?? [];
-  const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s, id].slice(-MAX_COMPARED) : s.filter((x) => x !== id)));
+  const toggle = (id: number, on: boolean) => setSelected((s) => (on ? [...s, id].slice(-MAX_COMPARED) : s.filter((x) => x !== id)));
   const compared = selected.filter((id) => list.some((r) => r.id === id));
 
   return (

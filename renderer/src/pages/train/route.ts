@@ -3,7 +3,7 @@
 // `#/train/compare/<id>,<id>[,<id>]`.
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type TrainRoute = { view: 'runs' } | { view: 'new' } | { view: 'run'; runId: string } | { view: 'compare'; runIds: string[] };
+export type TrainRoute = { view: 'runs' } | { view: 'new' } | { view: 'run'; runId: number } | { view: 'compare'; runIds: number[] };
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
@@ -12,13 +12,17 @@ function subscribe(onChange: () => void): () => void {
 
 const currentHash = () => window.location.hash;
 
+/** A run id from the address: a whole number, else null (a stale or hand-typed link). */
+const idOf = (text: string): number | null => (/^\d+$/.test(text) && Number(text) > 0 ? Number(text) : null);
+
 export function parseTrainRoute(hash: string): TrainRoute {
   const [, view, arg] = hash.replace(/^#\/?/, '').split('/');
   if (view === 'new') return { view: 'new' };
-  if (view === 'run' && arg) return { view: 'run', runId: decodeURIComponent(arg) };
+  const runId = view === 'run' && arg ? idOf(arg) : null;
+  if (runId !== null) return { view: 'run', runId };
   if (view === 'compare' && arg) {
-    const runIds = arg.split(',').map(decodeURIComponent).filter(Boolean);
-    if (runIds.length >= 2) return { view: 'compare', runIds };
+    const runIds = arg.split(',').map(idOf);
+    if (runIds.length >= 2 && runIds.every((id) => id !== null)) return { view: 'compare', runIds: runIds as number[] };
   }
   return { view: 'runs' };
 }
@@ -30,9 +34,9 @@ export function trainHref(route: TrainRoute): string {
     case 'new':
       return '#/train/new';
     case 'run':
-      return `#/train/run/${encodeURIComponent(route.runId)}`;
+      return `#/train/run/${route.runId}`;
     case 'compare':
-      return `#/train/compare/${route.runIds.map(encodeURIComponent).join(',')}`;
+      return `#/train/compare/${route.runIds.join(',')}`;
   }
 }
 

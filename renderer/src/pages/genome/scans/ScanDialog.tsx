@@ -22,7 +22,7 @@ type TargetKind = 'genome' | 'chrom' | 'region' | 'bed';
 export interface ScanDialogProps {
   project: string;
   /** Preselected: the run whose dashboard opened the dialog, or the genome in view. */
-  runId?: string;
+  runId?: number;
   genomeId?: number;
   /** The locus in view, offered as the region to scan. */
   region?: { chrom: string; start: number; end: number };
@@ -39,7 +39,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
   const doneRuns = (runs.data ?? []).filter((r) => r.state === 'done' && r.outputModelId !== null);
   const classifiers = (models.data ?? []).filter((m) => m.kind === 'finetuned' || m.labels.length > 0);
 
-  const [source, setSource] = useState<string | null>(runId ? `run:${runId}` : null);
+  const [source, setSource] = useState<string | null>(runId !== undefined ? `run:${runId}` : null);
   const [genome, setGenome] = useState<string | null>(genomeId ? String(genomeId) : null);
   const [target, setTarget] = useState<TargetKind>('genome');
   const [chrom, setChrom] = useState<string | null>(region?.chrom ?? null);
@@ -80,7 +80,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
     try {
       const r = await client.call('scans.start', {
         project,
-        ...(kind === 'run' ? { runId: id } : { modelId: Number(id) }),
+        ...(kind === 'run' ? { runId: Number(id) } : { modelId: Number(id) }),
         ...(genomeChoice && { genomeId: Number(genomeChoice) }),
         target: t,
         ...(window !== '' && { window: Number(window) }),

@@ -2,20 +2,23 @@
 // end the test results and the saved model. Pause, resume and cancel act on the job; the page only
 // listens to events, so it never waits on the training itself.
 import { Alert, Anchor, Badge, Button, Card, Center, Grid, Group, Loader, Modal, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowLeft, IconPlayerPause, IconPlayerPlay, IconPlayerStop, IconScan } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { RunDetail } from '../../../../../shared/contract/training';
 import { toApiError } from '../../../../../shared/client';
-import { useClient } from '../../../api/context';
+import { useClient, useQuery } from '../../../api/context';
 import { StatTile } from '../../../components/StatTile';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { formatDate } from '../../../lib/format';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { duration, loss, lr, metric, modeLabel, rate, resumableStates, stateColor } from '../format';
 import { trainHref } from '../route';
+import { genomeHref } from '../../genome/route';
+import { ScanDialog } from '../../genome/scans/ScanDialog';
 import { Checkpoints } from './Checkpoints';
 import { Curves } from './Curves';
+import { NotLearningAlert } from './NotLearningAlert';
 import { TestResults } from './TestResults';
 import { useLiveRun } from './use-live-run';
 import { settingsRows } from '../../../../../shared/run-settings';
@@ -23,12 +26,16 @@ import { FactsTable } from '../../../components/FactsTable';
 
 type Action = 'pause' | 'resume' | 'cancel';
 
-export function RunDashboard({ project, runId }: { project: string; runId: string }) {
+export function RunDashboard({ project, runId }: { project: string; runId: number }) {
   const client = useClient();
   const { run, error, train, dev, progress, state, reload } = useLiveRun(project, runId);
+  const models = useQuery('models.list', { project });
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [scanning, setScanning] = useState(false);
+  // The genome the run's dataset was cut from: where "Scan genome" and the loci links go.
+  const datasets = useQuery('datasets.list', { project });
 
   async function act(action: Action) {
     setBusy(action);
@@ -76,6 +83,9 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
   // offer no second stop (the runner's message is 'Cancelling' / 'Pausing: ...').
   const stopping = shownState === 'running' && /^(Cancelling|Pausing)/.test(progress?.message ?? '');
   const canCancel = !stopping && (shownState === 'running' || shownState === 'queued' || shownState === 'paused');
+  const genomeId = datasets.data?.find((d) => d.id === run.datasetId)?.genomeId ?? null;
+  const canScan = shownState === 'done' && run.outputModelId !== null && genomeId !== null;
+  const locusHref = genomeId !== null ? (l: { chrom: string; start: number; end: number }) => genomeHref({ chrom: l.chrom, start: l.start, end: l.end, genomeId }) : undefined;
 
   return (
     <Stack gap="lg" maw={1200}>
@@ -94,6 +104,11 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
             </Text>
           </div>
           <Group gap="xs" wrap="nowrap">
+            {canScan && (
+              <Button leftSection={<IconScan size={16} />} onClick={() => setScanning(true)}>
+                Scan genome
+              </Button>
+            )}
             {shownState === 'running' && !stopping && (
               <Button variant="default" leftSection={<IconPlayerPause size={16} />} onClick={() => void act('pause')} loading={busy === 'pause'}>
                 Pause
@@ -162,6 +177,14 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
         </Stack>
       </Card>
 
+      <NotLearningAlert
+        dev={dev}
+        numClasses={run.classNames.length}
+        lr={run.settings.lr}
+        parameters={models.data?.find((m) => m.id === run.modelId)?.shape.parameters ?? null}
+        active={canCancel}
+      />
+
       <Curves train={train} dev={dev} bestStep={bestStep} />
 
       <Grid gap="md">
@@ -174,7 +197,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
       </Grid>
 
       {run.test ? (
-        <TestResults run={run} test={run.test} />
+        <TestResults run={run} test={run.test} locusHref={locusHref} />
       ) : shownState === 'done' ? null : shownState === 'cancelled' ? (
         <Text size="sm" c="dimmed" data-testid="no-test-results">
           The run was cancelled before its test: it has no test metrics.{run.bestStep !== null ? ` Its best checkpoint (step ${run.bestStep.toLocaleString()}) is kept.` : ''}
@@ -185,6 +208,7 @@ export function RunDashboard({ project, runId }: { project: string; runId: strin
         </Text>
       )}
 
+      {scanning && genomeId !== null && <ScanDialog project={project} runId={run.id} genomeId={genomeId} onClose={() => setScanning(false)} />}
       <Modal opened={confirmCancel} onClose={() => setConfirmCancel(false)} title="Cancel this run?">
         <Stack>
           <Text size="sm">

@@ -22,7 +22,10 @@ const headline: Array<[keyof TestMetrics, string, string]> = [
   ['auprc', 'AUPRC', 'Area under the precision-recall curve'],
 ];
 
-export function TestResults({ run, test }: { run: RunDetail; test: TestMetrics }) {
+type ExampleLocus = NonNullable<RunDetail['mostWrong'][number]['locus']>;
+
+/** `locusHref`: where an example's locus links to (the Genome view there), when the dataset has a genome. */
+export function TestResults({ run, test, locusHref }: { run: RunDetail; test: TestMetrics; locusHref?: ((locus: ExampleLocus) => string) | undefined }) {
   const positive = run.classNames.length === 2 ? run.classNames[1] : undefined;
   return (
     <Stack gap="md" component="section" aria-labelledby="test-title">
@@ -125,7 +128,7 @@ export function TestResults({ run, test }: { run: RunDetail; test: TestMetrics }
         </SimpleGrid>
       )}
 
-      <MostWrong examples={run.mostWrong} />
+      <MostWrong examples={run.mostWrong} locusHref={locusHref} />
       {run.outputModelId !== null && (
         <Text size="sm">
           The fine-tuned model is saved in the project: train from it again or export it from the <Anchor href="#/models">Models page</Anchor>.
@@ -147,7 +150,7 @@ const ORIGIN_WORDS: Record<string, string> = {
  * The test examples the model was most confident about and wrong on. When it got every one right,
  * the list (if the service sent any) holds its least confident right answers instead, said as such.
  */
-function MostWrong({ examples, locusHref }: { examples: RunDetail['mostWrong']; locusHref?: ((locus: NonNullable<RunDetail['mostWrong'][number]['locus']>) => string) | undefined }) {
+function MostWrong({ examples, locusHref }: { examples: RunDetail['mostWrong']; locusHref?: ((locus: ExampleLocus) => string) | undefined }) {
   const wrong = examples.filter((w) => w.label !== w.predicted);
   const shown = wrong.length ? wrong : examples;
   return (

@@ -39,7 +39,7 @@ export interface LiveRun {
   reload: () => void;
 }
 
-export function useLiveRun(project: string, runId: string): LiveRun {
+export function useLiveRun(project: string, runId: number): LiveRun {
   const client = useClient();
   const [fetched, setFetched] = useState<{ run: RunDetail; seq: number }>();
   const [error, setError] = useState<ApiError>();

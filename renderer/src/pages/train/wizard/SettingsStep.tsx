@@ -1,5 +1,5 @@
 // Step 3: how to fine-tune. The mode (full, LoRA, linear probe) with what each costs and gives, the
-// length of the run, and the advanced settings (collapsed: DNABERT-2's defaults are sound). Errors
+// length of the run, and the advanced settings (collapsed), starting from the chosen model's defaults. Errors
 // from the Node side land under the inputs they concern.
 import { Button, Collapse, Group, Input, NumberInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAdjustments, IconChevronDown, IconChevronUp } from '@tabler/icons-react';
@@ -19,13 +19,20 @@ interface Props {
   advancedOpen: boolean;
   onAdvanced: (open: boolean) => void;
   trainSize: number | null;
+  /** Where the model's defaults come from (its card, its family, its size), shown above the settings. */
+  defaultsSource?: string | null;
 }
 
-export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize }: Props) {
+export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource }: Props) {
   const num = (field: keyof SettingsForm) => (v: number | string) => onChange({ [field]: v } as Partial<SettingsForm>);
   const stepsPerEpoch = trainSize && typeof form.batchSize === 'number' && typeof form.accumulate === 'number' && form.batchSize > 0 ? Math.max(1, Math.floor(trainSize / (form.batchSize * form.accumulate))) : null;
   return (
     <Stack gap="lg">
+      {defaultsSource && (
+        <Text size="sm" c="dimmed" data-testid="defaults-source">
+          Learning rate, length, batch, warm-up and evaluation interval start from the model’s defaults: {defaultsSource}.
+        </Text>
+      )}
       <Radio.Group value={form.mode} onChange={(v) => onChange({ mode: v as FinetuneMode })} label="Mode">
         <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm" mt="xs">
           {modes.map((m) => (

@@ -5,7 +5,7 @@ import { IconArrowLeft, IconPlayerPlay } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../../../../../shared/contract';
 import type { ProjectModel } from '../../../../../shared/contract/models';
-import type { Estimate, RunSummary } from '../../../../../shared/contract/training';
+import type { Estimate, ModelDefaults, RunSummary } from '../../../../../shared/contract/training';
 import { toApiError } from '../../../../../shared/client';
 import { useClient, useQuery } from '../../../api/context';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
@@ -13,7 +13,7 @@ import { trainHref } from '../route';
 import { DatasetStep } from './DatasetStep';
 import { EstimateStep } from './EstimateStep';
 import { ModelStep } from './ModelStep';
-import { advancedFields, formFromDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
+import { advancedFields, formFromDefaults, formFromModelDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
 import { SettingsStep } from './SettingsStep';
 
 const steps = [
@@ -54,7 +54,9 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
   const [localErrors, setLocalErrors] = useState<Partial<Record<FormField, string>>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [estimate, setEstimate] = useState<Estimate | null>(null);
-  const [busy, setBusy] = useState<'estimate' | 'start' | null>(null);
+  const [busy, setBusy] = useState<'estimate' | 'start' | 'defaults' | null>(null);
+  // The chosen model's defaults (its card's validated settings, else by family and size) and where they come from.
+  const [modelDefaults, setModelDefaults] = useState<{ modelId: string; defaults: ModelDefaults } | null>(null);
 
   // The form starts from the service's defaults (DNABERT-2's protocol) once they arrive.
   if (!form && defaults.data) setForm(formFromDefaults(defaults.data));
@@ -86,7 +88,7 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
   }
 
   function input() {
-    return { project, datasetId: datasetId!, modelId: modelId!, settings: settingsFromForm(form!) };
+    return { project, datasetId: Number(datasetId), modelId: Number(modelId), settings: settingsFromForm(form!) };
   }
 
   /** Settings problems belong on the settings step, under their inputs. */
@@ -114,6 +116,26 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
     } finally {
       setBusy(null);
     }
+  }
+
+  /** To the settings step; a newly chosen model first sets the settings its defaults decide. */
+  async function toSettings() {
+    if (modelId && modelDefaults?.modelId !== modelId) {
+      setBusy('defaults');
+      setError(null);
+      try {
+        const defaults = await client.call('training.modelDefaults', { project, modelId: Number(modelId) });
+        setModelDefaults({ modelId, defaults });
+        setForm((f) => (f ? { ...f, ...formFromModelDefaults(defaults.settings) } : f));
+        setEstimate(null);
+      } catch (err) {
+        failed(err);
+        return;
+      } finally {
+        setBusy(null);
+      }
+    }
+    setActive(2);
   }
 
   function toEstimate() {
@@ -182,13 +204,23 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
     footer = (
       <>
         {back}
-        <Button onClick={() => setActive(2)} disabled={!model}>
+        <Button onClick={() => void toSettings()} disabled={!model} loading={busy === 'defaults'}>
           Next: settings
         </Button>
       </>
     );
   } else if (active === 2) {
-    body = <SettingsStep form={form} onChange={patch} errors={errors} advancedOpen={advancedOpen} onAdvanced={setAdvancedOpen} trainSize={dataset?.splits.train.sequences ?? null} />;
+    body = (
+      <SettingsStep
+        form={form}
+        onChange={patch}
+        errors={errors}
+        advancedOpen={advancedOpen}
+        onAdvanced={setAdvancedOpen}
+        trainSize={dataset?.splits.train.sequences ?? null}
+        defaultsSource={modelDefaults?.modelId === modelId ? modelDefaults.defaults.source : null}
+      />
+    );
     footer = (
       <>
         {back}

@@ -83,6 +83,12 @@ export function formFromDefaults(d: TrainingSettings): SettingsForm {
   };
 }
 
+/** The settings a model's defaults decide (training.modelDefaults), as form fields: applied when the model is chosen. */
+export function formFromModelDefaults(d: TrainingSettings): Pick<SettingsForm, 'lengthBy' | 'epochs' | 'maxSteps' | 'lr' | 'batchSize' | 'warmupSteps' | 'weightDecay' | 'evalEvery'> {
+  const f = formFromDefaults(d);
+  return { lengthBy: f.lengthBy, epochs: f.epochs, maxSteps: f.maxSteps, lr: f.lr, batchSize: f.batchSize, warmupSteps: f.warmupSteps, weightDecay: f.weightDecay, evalEvery: f.evalEvery };
+}
+
 const isSet = (v: Num): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Required inputs left empty: said here, before asking the Node side. */

@@ -1,0 +1,150 @@
+// loci gue end to end on tiny generated GUE-format folders: two tasks (one nested, one scored by F1
+// through task.json), a tiny DNABERT-2 model and its from-scratch twin, a small SOURCES.md-style
+// table for the published columns. Checks the two tables' format, that published columns come from
+// the file (and a task missing from it gets none), bad input named by file and line, and resume:
+// a second run redoes nothing, a removed result is redone alone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findGueTasks, parsePublishedScores, publishedFor, readGueTask, runGue, type GueResultsFile } from '../../main/engine/gue';
+import { Prng } from '../../main/engine/train/prng';
+import { writeBpeModel } from '../unit/api/models-helpers';
+
+const MOTIF = 'TATAAAAGGC';
+
+function csv(n: number, seed: number): string {
+  const rng = new Prng(seed);
+  const rows = ['sequence,label'];
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (let j = 0; j < 40; j++) s += 'ACGT'[rng.int(4)];
+    const label = i % 2;
+    if (label) {
+      const at = rng.int(30);
+      s = s.slice(0, at) + MOTIF + s.slice(at + MOTIF.length);
+    }
+    rows.push(`${s},${label}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+function writeTask(dir: string, seed: number, metric?: 'f1'): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'train.csv'), csv(48, seed));
+  writeFileSync(join(dir, 'dev.csv'), csv(16, seed + 1));
+  writeFileSync(join(dir, 'test.csv'), csv(16, seed + 2));
+  if (metric) writeFileSync(join(dir, 'task.json'), JSON.stringify({ metric }));
+}
+
+const SOURCES = `# Data
+
+Some prose, and a table that is not the scores:
+
+| folder | what |
+| --- | --- |
+| \`gue/\` | tasks |
+
+Published scores (MCC x 100):
+
+| task | DNABERT (6-mer) | DNABERT-2 | CNN baseline |
+| --- | --- | --- | --- |
+| prom_tiny | 68.90 | 69.37 | 58.07 |
+| other_task | 1.00 | 2.00 | 3.00 |
+| **mean of the 2** | 34.95 | 35.69 | 30.54 |
+`;
+
+test('published scores: the "task" table of a SOURCES.md, matched by name or path suffix, means skipped', () => {
+  const p = parsePublishedScores(SOURCES, 'SOURCES.md');
+  assert.deepEqual(p.columns, ['DNABERT (6-mer)', 'DNABERT-2', 'CNN baseline']);
+  assert.deepEqual([...p.rows.keys()], ['prom_tiny', 'other_task']);
+  assert.deepEqual(publishedFor(p, 'prom/prom_tiny'), { 'DNABERT (6-mer)': 68.9, 'DNABERT-2': 69.37, 'CNN baseline': 58.07 });
+  assert.equal(publishedFor(p, 'virus/tiny'), null);
+  assert.throws(() => parsePublishedScores('# nothing here\n', 'x.md'), /x\.md: no published-scores table/);
+});
+
+test('task folders: found under the root, filtered by name or prefix; bad files named by file and line', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'loci-gue-tasks-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  writeTask(join(root, 'prom', 'prom_tiny'), 1);
+  writeTask(join(root, 'virus', 'tiny'), 5, 'f1');
+  const all = await findGueTasks(root);
+  assert.deepEqual(all.map((x) => [x.name, x.metric]), [['prom/prom_tiny', 'mcc'], ['virus/tiny', 'f1']]);
+  assert.deepEqual((await findGueTasks(root, ['virus'])).map((x) => x.name), ['virus/tiny']);
+  await assert.rejects(findGueTasks(root, ['nope']), /no GUE task "nope".*there are: prom\/prom_tiny, virus\/tiny/);
+  const data = await readGueTask(all[0]!);
+  assert.deepEqual([data.train.length, data.dev.length, data.test.length, data.classNames], [48, 16, 16, ['0', '1']]);
+  writeFileSync(join(root, 'prom', 'prom_tiny', 'dev.csv'), 'sequence,label\nACGT,0\nACGT,7\n');
+  await assert.rejects(readGueTask(all[0]!), /dev\.csv:3.*7/);
+  rmSync(join(root, 'virus', 'tiny', 'test.csv'));
+  await assert.rejects(findGueTasks(root), /virus[/\\]tiny: a GUE task needs train\.csv, dev\.csv and test\.csv; missing test\.csv/);
+});
+
+test('runGue: two tasks, a model and its from-scratch twin, both tables, published columns, resume', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loci-gue-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = join(dir, 'gue');
+  writeTask(join(root, 'prom', 'prom_tiny'), 1);
+  writeTask(join(root, 'virus', 'tiny'), 5, 'f1');
+  writeFileSync(join(dir, 'SOURCES.md'), SOURCES);
+  const model = await writeBpeModel(join(dir, 'tiny-bpe'), { card: false });
+  const out = join(dir, 'out');
+  const opts = {
+    root,
+    models: [{ name: 'tiny-bpe', dir: model }],
+    budget: { maxSteps: 4 },
+    overrides: { batchSize: 8, evalEvery: 2, warmupSteps: 0 },
+    seeds: [1, 2],
+    outDir: out,
+    publishedPath: join(dir, 'SOURCES.md'),
+    parallel: 2,
+    backend: 'cpu' as const,
+  };
+  const progress: number[] = [];
+  const r = await runGue({ ...opts, onProgress: (p) => progress.push(p.done) });
+  assert.deepEqual(r.failures, []);
+  assert.equal(r.cancelled, false);
+  assert.equal(Math.max(...progress), 8, '2 tasks x 2 variants x 2 seeds');
+
+  const json = JSON.parse(readFileSync(r.jsonPath, 'utf8')) as GueResultsFile;
+  assert.equal(json.format, 'loci-gue-results');
+  assert.deepEqual(json.models, ['tiny-bpe', 'tiny-bpe (scratch)']);
+  assert.deepEqual(json.publishedColumns, ['DNABERT (6-mer)', 'DNABERT-2', 'CNN baseline']);
+  assert.deepEqual(json.rows.map((row) => [row.task, row.metric]), [['prom/prom_tiny', 'mcc'], ['virus/tiny', 'f1']]);
+  const [prom, virus] = json.rows;
+  assert.deepEqual(prom!.published, { 'DNABERT (6-mer)': 68.9, 'DNABERT-2': 69.37, 'CNN baseline': 58.07 });
+  assert.deepEqual(virus!.published, {}, 'a task missing from SOURCES.md has no published scores');
+  for (const row of json.rows) {
+    for (const label of json.models) {
+      const cell = row.loci[label]!;
+      assert.equal(cell.seeds, 2);
+      assert.ok(cell.mean >= -100 && cell.mean <= 100 && cell.sd >= 0 && cell.seconds > 0, JSON.stringify(cell));
+      assert.equal(cell.backend, 'cpu');
+    }
+  }
+  // Means: published over the tasks run only (prom_tiny), Loci's over both tasks.
+  assert.deepEqual(json.means['DNABERT-2'], { mean: 69.37, tasks: 1 });
+  assert.equal(json.means['tiny-bpe']!.tasks, 2);
+  assert.ok(Math.abs(json.means['tiny-bpe']!.mean - (prom!.loci['tiny-bpe']!.mean + virus!.loci['tiny-bpe']!.mean) / 2) < 1e-9);
+  assert.equal(json.winsOverScratch['tiny-bpe']!.tasks, 2);
+
+  const md = readFileSync(r.markdownPath, 'utf8');
+  const lines = md.split('\n');
+  const header = lines.find((l) => l.startsWith('| task |'))!;
+  assert.equal(header, '| task | metric | tiny-bpe | tiny-bpe runtime | tiny-bpe (scratch) | tiny-bpe (scratch) runtime | DNABERT (6-mer) (published) | DNABERT-2 (published) | CNN baseline (published) |');
+  const promLine = lines.find((l) => l.startsWith('| prom/prom_tiny |'))!;
+  assert.match(promLine, /^\| prom\/prom_tiny \| MCC \| -?\d+\.\d ± \d+\.\d \(n=2\) \| \d+ s cpu \| -?\d+\.\d ± \d+\.\d \(n=2\) \| \d+ s cpu \| 68\.9 \| 69\.4 \| 58\.1 \|$/);
+  assert.match(lines.find((l) => l.startsWith('| virus/tiny |'))!, /\| F1 \|.*\| n\/a \| n\/a \| n\/a \|$/);
+  assert.match(md, /\| \*\*mean\*\* \|/);
+  assert.match(md, /tiny-bpe beats its from-scratch twin on \d of 2 tasks/);
+
+  // Resume: nothing is redone; a removed unit result is redone alone, the others kept.
+  const again = await runGue({ ...opts, onLog: () => {} });
+  assert.deepEqual(again.results.rows, json.rows.map((row) => ({ ...row })), 'same table');
+  const logs: string[] = [];
+  rmSync(join(out, 'units', 'tiny-bpe', 'virus', 'tiny', 'seed-2', 'result.json'));
+  await runGue({ ...opts, onLog: (l) => logs.push(l) });
+  assert.ok(logs.some((l) => /resuming: 7 of 8 units already done/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /^1 units to run/.test(l)), logs.join('\n'));
+});
