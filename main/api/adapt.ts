@@ -5,36 +5,37 @@
 // names shown here, the log its perplexity history, its result the final figures), so pause,
 // resume, cancel and crash recovery are the jobs runner's.
 //
-// When the job ends `done` (seen on the bus, so a run resumed from the Jobs page or after a
-// restart is handled the same way), the folder gets a model card and is recorded as a project
-// model: kind `finetuned` (the contract has no `adapted` kind), parent = the starting model,
-// params.adaptation = true with the perplexity before and after. A cancelled run's folders are
-// removed; a paused, interrupted or failed one keeps its checkpoint for jobs.resume.
+// When the job's worker finishes, the job-result mechanism (main/jobs/results.ts) stores it, once,
+// whoever resumed it: the folder gets a model card and is recorded as a project model, in the
+// transaction that marks the job done: kind `finetuned` (the contract has no `adapted` kind),
+// parent = the starting model, params.adaptation = true with the perplexity before and after. A
+// cancelled run's folders are removed; a paused, interrupted or failed one keeps its checkpoint
+// for jobs.resume.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdaptEstimate, AdaptEval, AdaptMasking, AdaptRun, AdaptRunDetail, AdaptSettings } from '../../shared/contract/adapt';
 import { ApiError, issuesMessage, type FieldIssue } from '../../shared/contract/errors';
-import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
-import type { PretrainJobParams } from '../engine/pretrain/job';
+import { pretrainKind, type PretrainJobParams, type PretrainJobResult } from '../engine/pretrain/protocol';
 import { lossCurveSvg } from '../engine/pretrain/loss-svg';
 import { verifyGenome } from '../genome/fasta/index';
 import { recordOf } from '../genome/job';
-import { jobRunner, startJob, waitForJob } from '../jobs/index';
+import { jobRunner, registerResultStore, startJob, waitForJob } from '../jobs/index';
 import { genomeSequences, getGenomeRow, listGenomeRows, type GenomeRow } from '../store/data-repo';
-import { listModelRows } from '../store/model-repo';
+import { touchModified } from '../store/meta';
+import { addModel, listModelRows } from '../store/model-repo';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { generatedCard } from './model-folders';
-import { createModelServices, ownModelsDir, recordModelFolder } from './models';
+import { createModelServices, modelRowOfFolder, ownModelsDir } from './models';
 import { existingPath, projectDb, slugify } from './projects';
 
 type AdaptServices = Pick<Services, Extract<keyof Services, `adapt.${string}`>>;
 
-const KIND = 'pretrain';
+const KIND = pretrainKind.kind;
 /** Held-out windows scored at every evaluation (the engine's default). */
 const EVAL_WINDOWS = 64;
 
@@ -49,14 +50,6 @@ export interface AdaptMeta {
 }
 
 export type AdaptJobParams = PretrainJobParams & { modelId: number; adapt: AdaptMeta };
-
-interface PretrainJobResult {
-  outDir: string;
-  steps: number;
-  tokensSeen: number;
-  parameters: number;
-  evals: { step: number; loss: number; perplexity: number; best: boolean }[];
-}
 
 function invalid(issues: FieldIssue[]): ApiError {
   return new ApiError({ code: 'invalid_input', message: issuesMessage(issues), issues });
@@ -160,7 +153,7 @@ const EVAL_LINE = /eval at step (\d+): perplexity ([0-9.eE+-]+|Infinity|NaN)/;
 
 function evalsOf(job: JobInfo): AdaptEval[] {
   const result = job.result as Partial<PretrainJobResult> | null;
-  if (job.state === 'done' && Array.isArray(result?.evals)) return result.evals.map((e) => ({ step: e.step, loss: e.loss, perplexity: e.perplexity }));
+  if (job.state === 'done' && Array.isArray(result?.evals)) return result.evals.map((e) => ({ step: e.step, loss: e.loss, perplexity: e.perplexity ?? Number.POSITIVE_INFINITY /* JSON null: it was not finite */ }));
   if (!job.logPath || !existsSync(job.logPath)) return [];
   // A resumed run repeats the evaluations after its checkpoint: the latest line per step wins.
   const byStep = new Map<number, AdaptEval>();
@@ -192,11 +185,10 @@ function outputModelOf(ctx: AppContext, project: string, jobId: string): number 
   return row?.id ?? null;
 }
 
-function view(ctx: AppContext, job: JobInfo & { params: AdaptJobParams }, keeper: Keeper): AdaptRunDetail {
+function view(ctx: AppContext, job: JobInfo & { params: AdaptJobParams }): AdaptRunDetail {
   const p = job.params;
   const evals = evalsOf(job);
   const result = job.result as Partial<PretrainJobResult> | null;
-  const failure = keeper.failure(job.id);
   return {
     id: job.id,
     name: p.adapt.name,
@@ -218,8 +210,8 @@ function view(ctx: AppContext, job: JobInfo & { params: AdaptJobParams }, keeper
     tokensSeen: job.state === 'done' && typeof result?.tokensSeen === 'number' ? result.tokensSeen : metric(job, 'tokensSeen'),
     perplexityBefore: evals.find((e) => e.step === 0)?.perplexity ?? null,
     perplexityAfter: evals.length > 1 ? evals.at(-1)!.perplexity : null,
-    message: failure ? `Finished, but the model could not be added to the project` : job.message,
-    error: failure ?? job.error,
+    message: job.message,
+    error: job.error,
     outputModelId: outputModelOf(ctx, job.project, job.id),
     createdAt: job.createdAt,
     endedAt: job.endedAt,
@@ -236,85 +228,63 @@ function summary(d: AdaptRunDetail): AdaptRun {
 
 // ---------------------------------------------------------------- finishing a run
 
-/** Per app context: records done runs' models once, and cleans up cancelled ones. */
-class Keeper {
-  private readonly settling = new Map<string, Promise<void>>();
-  private readonly failures = new Map<string, string>();
-
-  constructor(private readonly ctx: AppContext) {
-    ctx.bus.on('job.progress', (e: JobProgress) => {
-      if (e.kind !== KIND || !e.project || (e.state !== 'done' && e.state !== 'cancelled')) return;
-      try {
-        const job = jobRunner(ctx).get(e.project, e.jobId);
-        if (isAdaptJob(job)) void this.settle(job);
-      } catch (err) {
-        ctx.log.warn(`adaptation ${e.jobId}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
-  }
-
-  failure(jobId: string): string | null {
-    return this.failures.get(jobId) ?? null;
-  }
-
-  /** Records a done run's model (or removes a cancelled run's folders), once; concurrent callers share the work. */
-  settle(job: JobInfo & { params: AdaptJobParams }): Promise<void> {
-    if (job.state !== 'done' && job.state !== 'cancelled') return Promise.resolve();
-    const known = this.settling.get(job.id);
-    if (known) return known;
-    const p = (job.state === 'done' ? this.record(job) : this.discard(job)).catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      this.ctx.log.warn(`adaptation ${job.id} in ${job.project}: ${message}`);
-      if (job.state === 'done') this.failures.set(job.id, `The adapted model could not be added to the project: ${message}`);
-    });
-    this.settling.set(job.id, p);
-    return p;
-  }
-
-  private async discard(job: JobInfo & { params: AdaptJobParams }): Promise<void> {
-    if (outputModelOf(this.ctx, job.project, job.id) !== null) return;
-    await rm(job.params.outDir, { recursive: true, force: true });
-    await rm(job.params.adapt.workDir, { recursive: true, force: true });
-  }
-
-  private async record(job: JobInfo & { params: AdaptJobParams }): Promise<void> {
-    const { ctx } = this;
-    if (outputModelOf(ctx, job.project, job.id) !== null) return;
-    const p = job.params;
-    const result = job.result as PretrainJobResult;
-    const dir = p.outDir;
-    const evals = result.evals ?? [];
-    const before = evals.find((e) => e.step === 0)?.perplexity ?? null;
-    const after = evals.length > 1 ? evals.at(-1)!.perplexity : null;
-    // The optimiser state (twice the weights) and the corpus cache are of no use once the run is done.
-    await rm(join(dir, 'training_state'), { recursive: true, force: true });
-    await rm(p.adapt.workDir, { recursive: true, force: true });
-    const genomes = p.adapt.genomeNames.join(' + ');
-    const source = `adapted from ${p.adapt.modelName} to ${genomes}: continued masked-LM pre-training, ${result.steps} steps, ${p.masking} masking (job ${job.id})`;
-    await writeCard(dir, p, result, before, after);
-    const db = projectDb(ctx, job.project);
-    const parentExists = listModelRows(db).some((m) => m.id === p.modelId);
-    await recordModelFolder(ctx, job.project, dir, {
-      name: p.adapt.name,
-      kind: 'finetuned',
-      source,
-      parentId: parentExists ? p.modelId : null,
-      params: {
-        adaptation: true,
-        adaptJobId: job.id,
-        genomeIds: p.adapt.genomeIds,
-        genomes: p.adapt.genomeNames,
-        steps: result.steps,
-        batch: p.batchSize,
-        seqLen: p.seqLen,
-        lr: p.lr,
-        masking: p.masking,
-        tokensSeen: result.tokensSeen,
-        perplexityBefore: before,
-        perplexityAfter: after,
-      },
-    });
-  }
+/**
+ * How a finished pretrain job that is an adaptation is stored (main/jobs/results.ts): the model
+ * card and the model row are prepared first (idempotent file work), then the model is recorded in
+ * the job's transaction. A cancelled adaptation's folders are removed. A pretrain job that is no
+ * adaptation is just done.
+ */
+function registerAdaptStore(ctx: AppContext): void {
+  registerResultStore(ctx, pretrainKind, {
+    async prepare(job) {
+      if (!isAdaptJob(job)) return null;
+      const p = job.params;
+      const result = job.result;
+      const evals = result.evals;
+      const before = evals.find((e) => e.step === 0)?.perplexity ?? null;
+      const after = evals.length > 1 ? (evals.at(-1)!.perplexity ?? null) : null;
+      // The optimiser state (twice the weights) and the corpus cache are of no use once the run is done.
+      await rm(join(p.outDir, 'training_state'), { recursive: true, force: true });
+      await rm(p.adapt.workDir, { recursive: true, force: true });
+      await writeCard(p.outDir, p, result, before, after);
+      const genomes = p.adapt.genomeNames.join(' + ');
+      return modelRowOfFolder(p.outDir, {
+        name: p.adapt.name,
+        kind: 'finetuned',
+        source: `adapted from ${p.adapt.modelName} to ${genomes}: continued masked-LM pre-training, ${result.steps} steps, ${p.masking} masking (job ${job.id})`,
+        parentId: p.modelId,
+        params: {
+          adaptation: true,
+          adaptJobId: job.id,
+          genomeIds: p.adapt.genomeIds,
+          genomes: p.adapt.genomeNames,
+          steps: result.steps,
+          batch: p.batchSize,
+          seqLen: p.seqLen,
+          lr: p.lr,
+          masking: p.masking,
+          tokensSeen: result.tokensSeen,
+          perplexityBefore: before,
+          perplexityAfter: after,
+        },
+      });
+    },
+    commit(db, job, row) {
+      if (!row) return job.result;
+      const parentExists = listModelRows(db).some((m) => m.id === row.parentId);
+      const modelId = addModel(db, { ...row, parentId: parentExists ? row.parentId : null });
+      touchModified(db, ctx.appVersion);
+      return { ...job.result, modelId };
+    },
+    stored(job) {
+      if (isAdaptJob(job)) ctx.bus.emit('project.changed', { path: job.project, what: 'models' });
+    },
+    async discard(job) {
+      if (!isAdaptJob(job) || outputModelOf(ctx, job.project, job.id) !== null) return;
+      await rm(job.params.outDir, { recursive: true, force: true });
+      await rm(job.params.adapt.workDir, { recursive: true, force: true });
+    },
+  });
 }
 
 /** README.md with what was done and the held-out perplexity, and the loss curve as a picture. */
@@ -343,17 +313,6 @@ async function writeCard(dir: string, p: AdaptJobParams, result: PretrainJobResu
   await writeFile(join(dir, 'README.md'), card);
 }
 
-const keepers = new WeakMap<AppContext, Keeper>();
-
-function keeper(ctx: AppContext): Keeper {
-  let k = keepers.get(ctx);
-  if (!k) {
-    k = new Keeper(ctx);
-    keepers.set(ctx, k);
-  }
-  return k;
-}
-
 function requireRun(ctx: AppContext, project: string, id: string): JobInfo & { params: AdaptJobParams } {
   let job: JobInfo;
   try {
@@ -366,17 +325,12 @@ function requireRun(ctx: AppContext, project: string, id: string): JobInfo & { p
   return job;
 }
 
-/** A run's detail once any model it made is recorded (a run that ended while nobody listened is settled here). */
 async function detail(ctx: AppContext, project: string, id: string): Promise<AdaptRunDetail> {
-  const k = keeper(ctx);
-  let job = requireRun(ctx, project, id);
-  await k.settle(job);
-  job = requireRun(ctx, project, id);
-  return view(ctx, job, k);
+  return view(ctx, requireRun(ctx, project, id));
 }
 
 /**
- * Waits until an adaptation stops running in this process and its model (if done) is recorded.
+ * Waits until an adaptation stops running in this process (a done one's model is recorded by then).
  * For the CLI and tests; the UI follows job.progress instead.
  */
 export async function waitForAdaptation(ctx: AppContext, project: string, id: string): Promise<AdaptRunDetail> {
@@ -452,7 +406,7 @@ async function estimate(c: Checked, s: AdaptSettings): Promise<AdaptEstimate> {
 // ---------------------------------------------------------------- services
 
 export function createAdaptServices(ctx: AppContext): AdaptServices {
-  keeper(ctx);
+  registerAdaptStore(ctx);
   return {
     async 'adapt.estimate'(input) {
       const real = existingPath(input.project);
@@ -487,17 +441,17 @@ export function createAdaptServices(ctx: AppContext): AdaptServices {
         modelId: c.model.id,
         adapt: { name, modelName: c.model.name, genomeIds: c.genomes.map((g) => g.id), genomeNames, workDir },
       };
-      const job = startJob(ctx, real, KIND, params, { device: true });
+      const job = startJob(ctx, real, pretrainKind, params);
       ctx.log.info(`adaptation ${job.id}: ${c.model.name} on ${genomeNames.join(', ')}, ${input.steps} steps -> ${outDir}`);
-      return summary(view(ctx, requireRun(ctx, real, job.id), keeper(ctx)));
+      return summary(view(ctx, requireRun(ctx, real, job.id)));
     },
 
     async 'adapt.list'({ project }) {
       const real = existingPath(project);
-      const k = keeper(ctx);
-      const jobs = jobRunner(ctx).list(real).filter(isAdaptJob);
-      await Promise.all(jobs.map((j) => k.settle(j)));
-      return jobs.map((j) => summary(view(ctx, requireRun(ctx, real, j.id), k)));
+      return jobRunner(ctx)
+        .list(real)
+        .filter(isAdaptJob)
+        .map((j) => summary(view(ctx, j)));
     },
 
     async 'adapt.get'({ project, id }) {

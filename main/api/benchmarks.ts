@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/contract/errors';
 import type { BenchmarkDetail, BenchmarkRun } from '../../shared/contract/benchmarks';
 import type { JobInfo } from '../../shared/contract/jobs';
-import type { GueJobParams, GueJobResult } from '../engine/gue/job';
+import { gueKind, type GueJobParams, type GueJobResult } from '../engine/gue/protocol';
 import { findGueTasks } from '../engine/gue/tasks';
 import { readGueResultsFile } from '../engine/gue/report';
-import { RESULTS_JSON, RESULTS_MD } from '../engine/gue/runner';
-import { jobRunner, startJob } from '../jobs/index';
+import { jobRunner, registerResultStore, startJob } from '../jobs/index';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { createModelServices } from './models';
@@ -21,7 +20,9 @@ import { existingPath } from './projects';
 
 type BenchmarkServices = Pick<Services, Extract<keyof Services, `benchmarks.${string}`>>;
 
-const KIND = 'gue';
+const KIND = gueKind.kind;
+const RESULTS_JSON = gueKind.files.resultsJson;
+const RESULTS_MD = gueKind.files.resultsMarkdown;
 
 function isBenchmarkJob(job: JobInfo): job is JobInfo & { params: GueJobParams } {
   const p = job.params as Partial<GueJobParams> | null;
@@ -60,7 +61,17 @@ function requireRun(ctx: AppContext, project: string, id: string): JobInfo & { p
   return job;
 }
 
+/**
+ * How a finished gue job is stored (main/jobs/results.ts): the job row is the benchmark, so its
+ * result (the runner's table paths and failed units, checked against the protocol) is all there is
+ * to keep. The Models page follows the job's own job.progress events.
+ */
+function registerBenchmarkStore(ctx: AppContext): void {
+  registerResultStore(ctx, gueKind, { commit: (_db, job) => job.result });
+}
+
 export function createBenchmarkServices(ctx: AppContext): BenchmarkServices {
+  registerBenchmarkStore(ctx);
   return {
     async 'benchmarks.start'(input) {
       const project = existingPath(input.project);
@@ -98,7 +109,7 @@ export function createBenchmarkServices(ctx: AppContext): BenchmarkServices {
         parallel: 'auto',
         backend: 'auto',
       };
-      const job = startJob(ctx, project, KIND, params, { device: true });
+      const job = startJob(ctx, project, gueKind, params);
       ctx.log.info(`benchmark ${job.id}: ${names.join(', ')} on ${root}${input.tasks.length ? ` (${input.tasks.join(', ')})` : ''} -> ${params.outDir}`);
       return summary(requireRun(ctx, project, job.id));
     },

@@ -47,7 +47,10 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   };
 }
 
-/** Closes every open project (checkpointing its WAL). Call on quit. */
-export function closeAppContext(ctx: AppContext): void {
-  ctx.projects.closeAll();
+/**
+ * Closes every open project (checkpointing its WAL). Call on quit. Returns what could not be closed
+ * cleanly (a full disk: the changes stay in the WAL next to the project); logged unless `log` is false.
+ */
+export function closeAppContext(ctx: AppContext, log = true): string[] {
+  return ctx.projects.closeAll(log);
 }

@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { DatasetSummary, TablePreview } from '../../shared/contract/data';
-import type { JobInfo } from '../../shared/contract/jobs';
 import { exportDataset, exportFileNames, SPLITS } from '../datasets/index';
 import type { BuiltDataset, DatasetWindow, SplitName } from '../datasets/index';
-import type { DatasetBuildHeader, DatasetBuildParams, StoredSummary, StoredVersion } from '../datasets/job';
+import { datasetBuildKind, datasetVersionKind, type DatasetBuildHeader, type DatasetBuildParams, type StoredSummary, type StoredVersion } from '../datasets/protocol';
+import type { FinishedJob } from '../jobs/results';
 import { readLabelledSequences } from '../genome/table';
 import { touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
@@ -27,7 +27,7 @@ import {
 } from '../store/data-repo';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
-import { registerDataJobs, runDataJob, type DataJobResult } from './data-jobs';
+import { registerDataJob, runDataJob, type DataJobResult } from './data-jobs';
 import { lineError, mapErrors, notFound } from './data-support';
 import { requireGenome } from './genomes';
 import { existingPath, projectDb } from './projects';
@@ -87,37 +87,38 @@ function checkRegionsSpec(db: Db, project: string, spec: Extract<DatasetBuildPar
   }
 }
 
-/** Stores a built dataset in one transaction: a failure (disk full, a name taken meanwhile) leaves nothing half-written. */
-function storeDataset(ctx: AppContext, job: JobInfo, result: DataJobResult): DatasetSummary {
-  const { name } = job.params as DatasetBuildParams;
+/** Stores a built dataset inside the job's transaction: a failure (disk full, a name taken meanwhile) leaves nothing half-written. */
+function storeDataset(ctx: AppContext, db: Db, job: FinishedJob<{ name: string }, { total: number }>, result: DataJobResult): { total: number; datasetId: number } {
+  const { name } = job.params;
   const head = result.header as DatasetBuildHeader;
-  const db = projectDb(ctx, job.project);
-  const id = db.transaction(() => {
-    const clash = listDatasetRows(db).find((d) => d.name === name);
-    if (clash) throw new ApiError({ code: 'conflict', message: `The project already has a dataset named "${name}" (id ${clash.id}); choose another name or remove it first`, issues: [{ path: 'name', message: 'This name is taken' }] });
-    // The genome may have been removed while the dataset was built (datasets keep their sequences).
-    const genomeId = head.genomeId !== null && getGenomeRow(db, head.genomeId) ? head.genomeId : null;
-    const regionSetId = head.regionSetId !== null && getRegionSetRow(db, head.regionSetId) ? head.regionSetId : null;
-    const id = insertDataset(
-      db,
-      { name, kind: 'classification', genomeId, regionSetId, provenance: head.provenance, split: head.split, summary: head.summary as unknown as Record<string, unknown>, classes: head.classes, createdAt: new Date().toISOString() },
-      result.rows as Iterable<DatasetItemRow>,
-    );
-    const re = head.reindexed;
-    if (re && getGenomeRow(db, re.genomeId)) updateGenomeFiles(db, re.genomeId, { path: getGenomeRow(db, re.genomeId)!.path, fastaPath: re.fastaPath, faiPath: re.faiPath, gziPath: re.gziPath, mtimeMs: re.mtimeMs });
-    touchModified(db, ctx.appVersion);
-    return id;
-  })();
-  ctx.bus.emit('project.changed', { path: job.project, what: 'datasets' });
-  return describeDataset(getDatasetRow(db, id)!);
+  const clash = listDatasetRows(db).find((d) => d.name === name);
+  if (clash) throw new ApiError({ code: 'conflict', message: `The project already has a dataset named "${name}" (id ${clash.id}); choose another name or remove it first`, issues: [{ path: 'name', message: 'This name is taken' }] });
+  // The genome may have been removed while the dataset was built (datasets keep their sequences).
+  const genomeId = head.genomeId !== null && getGenomeRow(db, head.genomeId) ? head.genomeId : null;
+  const regionSetId = head.regionSetId !== null && getRegionSetRow(db, head.regionSetId) ? head.regionSetId : null;
+  const id = insertDataset(
+    db,
+    { name, kind: 'classification', genomeId, regionSetId, provenance: head.provenance, split: head.split, summary: head.summary as unknown as Record<string, unknown>, classes: head.classes, createdAt: new Date().toISOString() },
+    result.rows as Iterable<DatasetItemRow>,
+  );
+  const re = head.reindexed;
+  if (re && getGenomeRow(db, re.genomeId)) updateGenomeFiles(db, re.genomeId, { path: getGenomeRow(db, re.genomeId)!.path, fastaPath: re.fastaPath, faiPath: re.faiPath, gziPath: re.gziPath, mtimeMs: re.mtimeMs });
+  touchModified(db, ctx.appVersion);
+  return { ...job.result, datasetId: id };
+}
+
+/** The dataset a dataset-build or dataset-version job stored (its stored result names it). */
+export function storedDataset(db: Db, project: string, stored: unknown): DatasetSummary {
+  const id = (stored as { datasetId?: unknown } | null)?.datasetId;
+  const row = typeof id === 'number' ? getDatasetRow(db, id) : undefined;
+  if (!row) throw new ApiError({ code: 'internal', message: `The dataset job finished but dataset ${String(id)} is not in ${project}` });
+  return describeDataset(row);
 }
 
 export function createDatasetServices(ctx: AppContext): DatasetServices {
-  registerDataJobs(ctx, {
-    'dataset-build': (job, result) => storeDataset(ctx, job, result),
-    // A version from annotations (retrain.start) is stored the same way.
-    'dataset-version': (job, result) => storeDataset(ctx, job, result),
-  });
+  registerDataJob(ctx, datasetBuildKind, 'datasets', (db, job, result) => storeDataset(ctx, db, job, result));
+  // A version from annotations (retrain.start) is stored the same way.
+  registerDataJob(ctx, datasetVersionKind, 'datasets', (db, job, result) => storeDataset(ctx, db, job, result));
   return {
     async 'tables.preview'({ project, path }) {
       projectDb(ctx, project);
@@ -148,7 +149,7 @@ export function createDatasetServices(ctx: AppContext): DatasetServices {
       if (clash) throw new ApiError({ code: 'conflict', message: `The project already has a dataset named "${name}" (id ${clash.id}); choose another name or remove it first`, issues: [{ path: 'name', message: 'This name is taken' }] });
       if (spec.source === 'regions') checkRegionsSpec(db, real, spec);
       const params: DatasetBuildParams = { project: real, name, spec, cacheRoot: join(ctx.dataDir, 'genomes') };
-      return runDataJob<DatasetSummary>(ctx, real, 'dataset-build', params);
+      return runDataJob(ctx, real, datasetBuildKind, params, (stored) => storedDataset(db, real, stored));
     },
 
     async 'datasets.list'({ project }) {

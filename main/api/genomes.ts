@@ -9,11 +9,12 @@ import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { Genome, RegionPreview, RegionSet } from '../../shared/contract/data';
-import type { JobInfo } from '../../shared/contract/jobs';
 import { verifyGenome, FastaReader } from '../genome/fasta/index';
 import { InputError } from '../genome/errors';
 import { readTextLines } from '../genome/io';
-import { detectRegionFormat, indexIntoCache, readRegions, recordOf, typeList, type GenomeIndexParams, type GenomeIndexResult, type RegionsReadHeader, type RegionsReadParams } from '../genome/job';
+import { detectRegionFormat, indexIntoCache, readRegions, recordOf, typeList } from '../genome/job';
+import { genomeIndexKind, regionsReadKind, type GenomeIndexParams, type GenomeIndexResult, type RegionsReadHeader, type RegionsReadParams } from '../genome/protocol';
+import type { FinishedJob } from '../jobs/results';
 import { touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
 import {
@@ -33,7 +34,7 @@ import {
 } from '../store/data-repo';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
-import { registerDataJobs, runDataJob, type DataJobResult } from './data-jobs';
+import { registerDataJob, runDataJob, type DataJobResult } from './data-jobs';
 import { lineError, mapErrors, notFound } from './data-support';
 import { existingPath, projectDb } from './projects';
 
@@ -126,17 +127,16 @@ function changed(ctx: AppContext, db: Db, project: string, what: string): void {
   ctx.bus.emit('project.changed', { path: project, what });
 }
 
-/** genome-index params, plus the display name the serving process stores (the worker ignores it). */
-type GenomeImportParams = GenomeIndexParams & { name?: string };
-type RegionsImportParams = RegionsReadParams & { name: string };
+function alreadyHere(dup: GenomeRow, file: string): ApiError {
+  return new ApiError({ code: 'conflict', message: `This genome is already in the project as "${dup.name}" (id ${dup.id}, ${dup.path})`, file });
+}
 
-/** Stores an indexed genome in one transaction; refuses one the project already has (by checksum). */
-function storeGenome(ctx: AppContext, job: JobInfo, result: DataJobResult): Genome {
-  const params = job.params as GenomeImportParams;
+/** Stores an indexed genome (inside the job's transaction); refuses one the project already has (by checksum). */
+function storeGenome(ctx: AppContext, db: Db, job: FinishedJob<GenomeIndexParams, { sha256: string; sequences: number; totalLength: number }>, result: DataJobResult): { genomeId: number } {
+  const params = job.params;
   const rec = result.header as GenomeIndexResult;
-  const db = projectDb(ctx, job.project);
   const dup = listGenomeRows(db).find((g) => g.checksum === rec.sha256);
-  if (dup) throw new ApiError({ code: 'conflict', message: `This genome is already in the project as "${dup.name}" (id ${dup.id}, ${dup.path})`, file: rec.path });
+  if (dup) throw alreadyHere(dup, rec.path);
   const row: Omit<GenomeRow, 'id'> = {
     name: params.name ?? basename(rec.path).replace(/\.(gz|bgz)$/i, '').replace(/\.(fa|fasta|fna|fas)$/i, ''),
     path: rec.path,
@@ -151,31 +151,28 @@ function storeGenome(ctx: AppContext, job: JobInfo, result: DataJobResult): Geno
     addedAt: now(),
   };
   const seqs = rec.sequences.map((s) => ({ name: s.name, length: s.length, gc: s.gcFraction, nCount: s.nCount, softMasked: s.softMaskedFraction, description: s.description }));
-  const id = db.transaction(() => {
-    const id = insertGenome(db, row, seqs);
-    touchModified(db, ctx.appVersion);
-    return id;
-  })();
-  ctx.bus.emit('project.changed', { path: job.project, what: 'genomes' });
-  return describeGenome(db, { ...row, id }, 'ok', 'just imported');
+  const id = insertGenome(db, row, seqs);
+  touchModified(db, ctx.appVersion);
+  return { ...job.result, genomeId: id };
 }
 
-/** Stores a region set read by a regions-read job in one transaction. */
-function storeRegions(ctx: AppContext, job: JobInfo, result: DataJobResult): RegionSet {
-  const p = job.params as RegionsImportParams;
+/** Stores a region set read by a regions-read job (inside the job's transaction). */
+function storeRegions(ctx: AppContext, db: Db, job: FinishedJob<RegionsReadParams, { count: number }>, result: DataJobResult): { count: number; regionSetId: number } {
+  const p = job.params;
   const head = result.header as RegionsReadHeader;
-  const db = projectDb(ctx, job.project);
-  const regions = [...result.rows] as RegionRow[];
   const set: Omit<RegionSetRow, 'id' | 'count'> = { name: p.name, genomeId: p.genomeId, format: head.format, sourcePath: p.path, checksum: head.checksum, params: { derive: p.derive, gffTypes: head.gffTypes, ...(p.rename && { rename: p.rename }) }, createdAt: now() };
-  const id = db.transaction(() => {
-    // The genome may have been removed while the file was read.
-    requireGenome(db, p.genomeId, job.project);
-    const id = insertRegionSet(db, set, regions);
-    touchModified(db, ctx.appVersion);
-    return id;
-  })();
-  ctx.bus.emit('project.changed', { path: job.project, what: 'regions' });
-  return describeRegionSet(getRegionSetRow(db, id)!);
+  // The genome may have been removed while the file was read.
+  requireGenome(db, p.genomeId, job.project);
+  const id = insertRegionSet(db, set, [...result.rows] as RegionRow[]);
+  touchModified(db, ctx.appVersion);
+  return { ...job.result, regionSetId: id };
+}
+
+/** The stored result's id (genomeId, regionSetId ...) of a data job. */
+function storedId(stored: unknown, key: string): number {
+  const id = (stored as Record<string, unknown> | null)?.[key];
+  if (typeof id !== 'number') throw new ApiError({ code: 'internal', message: `The job finished without a ${key} in its result` });
+  return id;
 }
 
 function firstOfEachType<T extends { type?: string }>(records: readonly T[], n: number): T[] {
@@ -189,13 +186,23 @@ function firstOfEachType<T extends { type?: string }>(records: readonly T[], n: 
 }
 
 export function createGenomeServices(ctx: AppContext): GenomeServices {
-  registerDataJobs(ctx, { 'genome-index': (job, result) => storeGenome(ctx, job, result), 'regions-read': (job, result) => storeRegions(ctx, job, result) });
+  registerDataJob(ctx, genomeIndexKind, 'genomes', (db, job, result) => storeGenome(ctx, db, job, result));
+  registerDataJob(ctx, regionsReadKind, 'regions', (db, job, result) => storeRegions(ctx, db, job, result));
   return {
     async 'genomes.import'({ project, path, name }) {
       const real = existingPath(project);
+      const db = projectDb(ctx, real);
       const file = resolve(path);
-      const params: GenomeImportParams = { path: file, cacheRoot: cacheRoot(ctx), ...(name !== undefined && { name }) };
-      return runDataJob<Genome>(ctx, real, 'genome-index', params);
+      // The same file again (same path, size and time) is refused before reading it; the same
+      // content elsewhere is found once the worker has its checksum.
+      const st = await stat(file).catch(() => null);
+      const same = st && listGenomeRows(db).find((g) => g.path === file && g.size === st.size && g.mtimeMs === st.mtimeMs);
+      if (same) throw alreadyHere(same, file);
+      const params: GenomeIndexParams = { path: file, cacheRoot: cacheRoot(ctx), ...(name !== undefined && { name }) };
+      return runDataJob(ctx, real, genomeIndexKind, params, (stored) => {
+        const row = requireGenome(db, storedId(stored, 'genomeId'), real);
+        return describeGenome(db, row, 'ok', 'just imported');
+      });
     },
 
     async 'genomes.list'({ project }) {
@@ -283,7 +290,7 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
     async 'regions.import'({ project, path, genomeId, name, format, gffTypes, derive, rename, maxBadLines }) {
       const real = existingPath(project);
       requireGenome(projectDb(ctx, real), genomeId, project);
-      const params: RegionsImportParams = {
+      const params: RegionsReadParams = {
         project: real,
         genomeId,
         name,
@@ -294,7 +301,11 @@ export function createGenomeServices(ctx: AppContext): GenomeServices {
         ...(rename && { rename }),
         maxBadLines: maxBadLines ?? 0,
       };
-      return runDataJob<RegionSet>(ctx, real, 'regions-read', params);
+      return runDataJob(ctx, real, regionsReadKind, params, (stored) => {
+        const row = getRegionSetRow(projectDb(ctx, real), storedId(stored, 'regionSetId'));
+        if (!row) throw notFound('region set', storedId(stored, 'regionSetId'), real);
+        return describeRegionSet(row);
+      });
     },
 
     async 'regions.list'({ project, genomeId }) {

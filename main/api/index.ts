@@ -41,10 +41,10 @@ export function createServices(ctx: AppContext): Services {
   };
 }
 
-/** Releases what the services hold (open project files). */
-export function closeServices(ctx: AppContext): void {
+/** Releases what the services hold (open project files); returns the closing problems (see closeAppContext). */
+export function closeServices(ctx: AppContext, log = true): string[] {
   shutdownJobs(ctx); // before the projects close: running jobs are recorded as interrupted
-  closeAppContext(ctx);
+  return closeAppContext(ctx, log);
 }
 
 export { createAppContext, type AppContext } from './context';

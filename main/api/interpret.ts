@@ -5,10 +5,10 @@
 //   whose tokenizer reads the genome, the window, the region or class; every VCF line against the
 //   genome, with its line number), then record the run and start the job. A failed check stores
 //   nothing.
-// - The job's state is mirrored into the run as scans do (job.progress); when it is done its result
-//   files are stored in the project (ism_tables / variant_effects) in one transaction.
-// The keeper below follows the pattern of main/api/scans.ts; it becomes a result store when the
-// jobs layer's one job-result mechanism (issue 9) lands.
+// - The job's state is mirrored into the run as scans do (job.progress); its result files are
+//   stored in the project (ism_tables / variant_effects) by the job-result mechanism
+//   (main/jobs/results.ts), in the transaction that marks the job done: once, whoever started or
+//   resumed it.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -19,12 +19,11 @@ import type { InterpretInfo, VariantEffectRow } from '../../shared/contract/inte
 import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import { writeLinesAtomic } from '../datasets/export';
 import { ismBedGraphLines, ismCsvLines, variantBedGraphLines, variantTsvLines, variantVcfLines, type VariantExportRow } from '../interpret/export';
-import { INTERPRET_RESULT_FILE, ISM_DATA_FILE, VARIANTS_FILE } from '../interpret/files';
 import { ismImportance } from '../interpret/ism';
-import type { IsmJobParams, IsmResultFile, VariantsJobParams, VariantsResultFile } from '../interpret/job';
+import { ismKind, variantsKind, VARIANTS_FILE, type IsmJobParams, type IsmResultFile, type VariantsJobParams, type VariantsResultFile } from '../interpret/protocol';
 import { combineStrands, log2FoldChange, LOG2FC_EPSILON, STRAND_COMBINE } from '../interpret/score';
 import { parseTypedVariants, readVcf, type VariantList } from '../interpret/vcf';
-import { jobRunner, startJob, waitForJob } from '../jobs/index';
+import { jobRunner, registerResultStore, startJob, waitForJob, type FinishedJob } from '../jobs/index';
 import { writeFileAtomic } from '../node/atomic';
 import { genomeSequences, getGenomeRow } from '../store/data-repo';
 import {
@@ -76,12 +75,11 @@ function requireDone(row: InterpretRow): void {
 
 // ---------------------------------------------------------------- following the job
 
-class InterpretKeeper {
-  private readonly settling = new Map<string, Promise<void>>();
-
+/** Per app context: mirrors ism/variants jobs' states into their runs (a done run is marked so by its result's store). */
+class InterpretFollower {
   constructor(private readonly ctx: AppContext) {
     ctx.bus.on('job.progress', (e: JobProgress) => {
-      if ((e.kind !== 'ism' && e.kind !== 'variants') || !e.project) return;
+      if ((e.kind !== ismKind.kind && e.kind !== variantsKind.kind) || !e.project) return;
       try {
         const db = projectDb(ctx, e.project);
         const row = interpretationByJob(db, e.jobId);
@@ -93,10 +91,7 @@ class InterpretKeeper {
   }
 
   mirror(project: string, db: Db, row: InterpretRow, job: JobInfo, state: JobState = job.state): void {
-    if (state === 'done') {
-      if (row.state !== 'done') void this.settle(project, row.id, job);
-      return;
-    }
+    if (state === 'done') return;
     if (row.state === state || FINAL.includes(row.state)) return;
     updateInterpretation(db, row.id, {
       state,
@@ -107,79 +102,89 @@ class InterpretKeeper {
     touchModified(db, this.ctx.appVersion);
     this.ctx.bus.emit('project.changed', { path: project, what: 'interpretations' });
   }
+}
 
-  /** Stores a done job's result in the run, once, in one transaction. */
-  settle(project: string, id: number, job: JobInfo): Promise<void> {
-    const key = `${project}\n${id}`;
-    const known = this.settling.get(key);
-    if (known) return known;
-    const db = projectDb(this.ctx, project);
-    const p = (async () => {
-      const row = getInterpretation(db, id);
-      if (!row || row.state === 'done') return;
-      const dir = job.checkpointDir ?? '';
-      let result: IsmResultFile | VariantsResultFile;
-      try {
-        result = JSON.parse(readFileSync(join(dir, INTERPRET_RESULT_FILE), 'utf8')) as IsmResultFile | VariantsResultFile;
-      } catch (e) {
-        throw new Error(`the job finished but left no readable ${INTERPRET_RESULT_FILE} in ${dir}: ${(e as Error).message}`);
-      }
-      if (result.kind === 'ism') {
-        const r = row.params.region!;
-        const L = r.end - r.start;
-        const data = new Float32Array(new Uint8Array(readFileSync(join(dir, ISM_DATA_FILE))).buffer);
-        if (data.length !== 10 * L) throw new Error(`${ISM_DATA_FILE} holds ${data.length} values, ${10 * L} expected`);
-        db.transaction(() => {
-          putIsmTable(db, id, { ...r, refBases: result.refBases, refForward: data.subarray(0, L), refReverse: data.subarray(L, 2 * L), deltaForward: data.subarray(2 * L, 6 * L), deltaReverse: data.subarray(6 * L, 10 * L) });
-          updateInterpretation(db, id, { state: 'done', endedAt: job.endedAt ?? now(), metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, sequences: result.sequences, done: L, error: null } });
-          touchModified(db, this.ctx.appVersion);
-        })();
-      } else {
-        const variants = JSON.parse(readFileSync(join(row.params.folder, VARIANTS_FILE), 'utf8')) as VariantList['variants'];
-        if (variants.length !== result.scores.length) throw new Error(`${result.scores.length} scores for ${variants.length} variants`);
-        db.transaction(() => {
-          db.prepare('DELETE FROM variant_effects WHERE run_id = ?').run(id);
-          putVariantEffects(
-            db,
-            id,
-            variants.map((v, idx) => {
-              const [rf, rr, af, ar] = result.scores[idx]!;
-              const refP = combineStrands(rf, rr);
-              const altP = combineStrands(af, ar);
-              return { idx, line: v.line, chrom: v.chrom, pos: v.pos, vid: v.id, ref: v.ref, alt: v.alt, qual: v.qual, filter: v.filter, info: v.info, refFw: rf, refRc: rr, altFw: af, altRc: ar, diff: altP - refP, log2fc: log2FoldChange(altP, refP) };
-            }),
-          );
-          updateInterpretation(db, id, { state: 'done', endedAt: job.endedAt ?? now(), metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, sequences: result.sequences, done: variants.length, error: null } });
-          touchModified(db, this.ctx.appVersion);
-        })();
-      }
-      if (job.checkpointDir) await rm(job.checkpointDir, { recursive: true, force: true });
-      this.ctx.bus.emit('project.changed', { path: project, what: 'interpretations' });
-    })().catch((err: unknown) => {
-      const message = `The run finished but its results could not be stored: ${err instanceof Error ? err.message : String(err)}`;
-      this.ctx.log.warn(`interpretation ${id} in ${project}: ${message}`);
-      try {
-        updateInterpretation(db, id, { state: 'failed', endedAt: now(), metrics: { error: message } });
-        this.ctx.bus.emit('project.changed', { path: project, what: 'interpretations' });
-      } catch {
-        // the project closed meanwhile
-      }
-    });
-    this.settling.set(key, p);
-    void p.finally(() => setTimeout(() => this.settling.delete(key), 60_000).unref());
-    return p;
+const keepers = new WeakMap<AppContext, InterpretFollower>();
+function keeper(ctx: AppContext): InterpretFollower {
+  let k = keepers.get(ctx);
+  if (!k) {
+    keepers.set(ctx, (k = new InterpretFollower(ctx)));
+    registerInterpretStores(ctx);
   }
+  return k;
+}
 
-  settled(project: string, id: number): Promise<void> {
-    return this.settling.get(`${project}\n${id}`) ?? Promise.resolve();
+function readResultFile<T>(job: FinishedJob, name: string): T {
+  const path = join(job.checkpointDir ?? '', name);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`the job finished but left no readable ${path}: ${(e as Error).message}`);
   }
 }
 
-const keepers = new WeakMap<AppContext, InterpretKeeper>();
-function keeper(ctx: AppContext): InterpretKeeper {
-  let k = keepers.get(ctx);
-  if (!k) keepers.set(ctx, (k = new InterpretKeeper(ctx)));
-  return k;
+/**
+ * How finished ism and variants jobs are stored (main/jobs/results.ts): the worker's files are read
+ * and checked first, then in the job's transaction the ISM table or the variant effects go into
+ * the project with the run's final figures. A run removed meanwhile leaves the job just done.
+ */
+function registerInterpretStores(ctx: AppContext): void {
+  const stored = async (job: JobInfo) => {
+    // The project holds the result now; the worker's files only took space.
+    if (job.checkpointDir) await rm(job.checkpointDir, { recursive: true, force: true });
+    ctx.bus.emit('project.changed', { path: job.project, what: 'interpretations' });
+  };
+
+  registerResultStore(ctx, ismKind, {
+    prepare(job) {
+      const result = readResultFile<IsmResultFile>(job, ismKind.files.result);
+      const { start, end } = job.params.region;
+      const L = end - start;
+      const path = join(job.checkpointDir ?? '', ismKind.files.data);
+      const data = new Float32Array(new Uint8Array(readFileSync(path)).buffer);
+      if (data.length !== 10 * L) throw new Error(`${path} holds ${data.length} values, ${10 * L} expected`);
+      return { result, data };
+    },
+    commit(db, job, { result, data }) {
+      const row = interpretationByJob(db, job.id);
+      if (!row) return job.result;
+      const r = job.params.region;
+      const L = r.end - r.start;
+      putIsmTable(db, row.id, { ...r, refBases: result.refBases, refForward: data.subarray(0, L), refReverse: data.subarray(L, 2 * L), deltaForward: data.subarray(2 * L, 6 * L), deltaReverse: data.subarray(6 * L, 10 * L) });
+      updateInterpretation(db, row.id, { state: 'done', endedAt: now(), metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, sequences: result.sequences, done: L, error: null } });
+      touchModified(db, ctx.appVersion);
+      return { ...job.result, interpretationId: row.id };
+    },
+    stored,
+  });
+
+  registerResultStore(ctx, variantsKind, {
+    prepare(job) {
+      const result = readResultFile<VariantsResultFile>(job, variantsKind.files.result);
+      const variants = JSON.parse(readFileSync(job.params.variantsPath, 'utf8')) as VariantList['variants'];
+      if (variants.length !== result.scores.length) throw new Error(`${result.scores.length} scores for ${variants.length} variants`);
+      return { result, variants };
+    },
+    commit(db, job, { result, variants }) {
+      const row = interpretationByJob(db, job.id);
+      if (!row) return job.result;
+      db.prepare('DELETE FROM variant_effects WHERE run_id = ?').run(row.id);
+      putVariantEffects(
+        db,
+        row.id,
+        variants.map((v, idx) => {
+          const [rf, rr, af, ar] = result.scores[idx]!;
+          const refP = combineStrands(rf, rr);
+          const altP = combineStrands(af, ar);
+          return { idx, line: v.line, chrom: v.chrom, pos: v.pos, vid: v.id, ref: v.ref, alt: v.alt, qual: v.qual, filter: v.filter, info: v.info, refFw: rf, refRc: rr, altFw: af, altRc: ar, diff: altP - refP, log2fc: log2FoldChange(altP, refP) };
+        }),
+      );
+      updateInterpretation(db, row.id, { state: 'done', endedAt: now(), metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, sequences: result.sequences, done: variants.length, error: null } });
+      touchModified(db, ctx.appVersion);
+      return { ...job.result, interpretationId: row.id };
+    },
+    stored,
+  });
 }
 
 /** Waits until a run stops running in this process and its results (if any) are stored. For the CLI and tests. */
@@ -188,9 +193,8 @@ export async function waitForInterpretation(ctx: AppContext, project: string, id
   const db = projectDb(ctx, real);
   const row = requireRun(db, id, real);
   if (row.jobId) {
-    await waitForJob(ctx, real, row.jobId);
-    keeper(ctx).mirror(real, db, getInterpretation(db, id)!, jobRunner(ctx).get(real, row.jobId));
-    await keeper(ctx).settled(real, id);
+    const job = await waitForJob(ctx, real, row.jobId);
+    keeper(ctx).mirror(real, db, getInterpretation(db, id)!, job);
   }
   return info(ctx, real, db, requireRun(db, id, real));
 }
@@ -348,8 +352,8 @@ export function createInterpretServices(ctx: AppContext): InterpretServices {
         backend: input.backend,
         ...own,
       };
-      const job = startJob(ctx, real, kind, jobParams, { device: true });
-      updateInterpretation(db, id, { jobId: job.id });
+      const link = { link: (tx: Db, jobId: string) => updateInterpretation(tx, id, { jobId }) };
+      const job = kind === 'ism' ? startJob(ctx, real, ismKind, jobParams as IsmJobParams, link) : startJob(ctx, real, variantsKind, jobParams as VariantsJobParams, link);
       ctx.bus.emit('project.changed', { path: real, what: 'interpretations' });
       return { id, jobId: job.id };
     } catch (err) {

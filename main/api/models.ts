@@ -197,12 +197,19 @@ export interface RecordModelOptions {
 export async function recordModelFolder(ctx: AppContext, project: string, dir: string, opts: RecordModelOptions): Promise<ProjectModel> {
   const real = existingPath(project);
   const db = projectDb(ctx, real);
+  return insertRow(ctx, db, real, await modelRowOfFolder(dir, opts));
+}
+
+/**
+ * The row recordModelFolder inserts (the folder's shape read, its weights hashed), for a job's
+ * result store that inserts it with addModel inside the transaction that marks the job done.
+ */
+export async function modelRowOfFolder(dir: string, opts: RecordModelOptions): Promise<NewModelRow> {
   const folder = resolve(dir);
   const info = await inspectModelFolder(folder).catch((e: unknown) => {
     throw folderError(e, folder, 'Not recorded');
   });
-  const row = await rowFromFolder(folder, info, { ...opts, path: folder, parentId: opts.parentId ?? null, runId: opts.runId ?? null, labels: opts.labels ?? [], params: opts.params ?? {} });
-  return insertRow(ctx, db, real, row);
+  return rowFromFolder(folder, info, { ...opts, path: folder, parentId: opts.parentId ?? null, runId: opts.runId ?? null, labels: opts.labels ?? [], params: opts.params ?? {} });
 }
 
 /** Loads the folder with the engine (every tensor's name, shape and dtype checked), then frees it. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { ProjectInfo } from '../../shared/contract/projects';
+import { existingPath } from '../node/paths';
 import { countRows, readMeta, renameProject } from '../store/meta';
 import { openElsewhere, removeProjectFiles, type Db } from '../store/project-file';
 import type { AppContext } from './context';
@@ -46,16 +47,7 @@ function newProjectPath(ctx: AppContext, name: string, path: string | undefined)
   return withExtension(abs);
 }
 
-/** The canonical path of an existing file (symlinks resolved), or not_found. */
-export function existingPath(path: string): string {
-  try {
-    return realpathSync(resolve(path));
-  } catch {
-    // The path as the user typed it; where that leads only when it differs (a relative path).
-    const full = resolve(path);
-    throw new ApiError({ code: 'not_found', message: `No project file at ${path}${full !== path ? ` (${full})` : ''}`, file: full });
-  }
-}
+export { existingPath };
 
 /** The open (read-write) database of the project at `path`; what other domains' services use. */
 export function projectDb(ctx: AppContext, path: string): Db {

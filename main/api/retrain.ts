@@ -4,12 +4,12 @@
 // settings (training.ts's startRun). The new run keeps the parent's test metrics, so the dashboard
 // shows before/after on the same test set when it ends.
 import { join } from 'node:path';
-import { countOf, type DatasetSummary } from '../../shared/contract/data';
+import { countOf } from '../../shared/contract/data';
 import { ApiError } from '../../shared/contract/errors';
 import type { RetrainPreview } from '../../shared/contract/retrain';
 import { TrainingSettings } from '../../shared/contract/training';
 import { buildParams } from '../datasets/spec';
-import type { DatasetVersionParams, StoredVersion } from '../datasets/job';
+import { datasetVersionKind, type DatasetVersionParams, type StoredVersion } from '../datasets/protocol';
 import { allAnnotations } from '../store/annotation-repo';
 import { getDatasetRow, getGenomeRow, listDatasetRows, type DatasetRow } from '../store/data-repo';
 import type { Db } from '../store/project-file';
@@ -18,6 +18,7 @@ import { findConflicts } from './annotations';
 import type { AppContext } from './context';
 import { runDataJob } from './data-jobs';
 import type { Services } from './dispatch';
+import { storedDataset } from './datasets';
 import { existingPath, projectDb } from './projects';
 import { startRun } from './training';
 
@@ -98,7 +99,7 @@ export function createRetrainServices(ctx: AppContext): RetrainServices {
       if (p.preview.refusal !== null || !p.params || !p.run || !p.dataset) throw new ApiError({ code: 'invalid_input', message: `Cannot retrain: ${p.preview.refusal}`, issues: [{ path: 'runId', message: p.preview.refusal ?? 'cannot retrain' }] });
       const name = datasetName ?? p.preview.datasetName;
       const jobParams: DatasetVersionParams = { ...p.params, project: real, name, includeTest, cacheRoot: join(ctx.dataDir, 'genomes') };
-      const dataset = await runDataJob<DatasetSummary>(ctx, real, 'dataset-version', jobParams);
+      const dataset = await runDataJob(ctx, real, datasetVersionKind, jobParams, (stored) => storedDataset(db, real, stored));
       const version = dataset.provenance.version as StoredVersion;
       const c = version.changes;
       const run = p.run;

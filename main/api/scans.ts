@@ -6,8 +6,9 @@
 //   the genome file is unchanged), writes the intervals and the run's dev set into the scan's own
 //   folder, records the scan and starts the job. Nothing is stored when a check fails.
 // - The job's state is mirrored into the scan on the bus (job.progress), as training does; when the
-//   job is done, its bigWigs are copied into the project file (track_chunks) in one transaction
-//   with the thresholds it chose, so a scan is either complete in the project or not there.
+//   job is done, its result store (the job-result mechanism, main/jobs/results.ts) copies its bigWigs
+//   into the project file (track_chunks) in the one transaction that marks the job done, with the
+//   thresholds it chose, so a scan is either complete in the project or not there.
 // - Tracks are served by byte range from the chunk table (FileRegistry.registerSource); called
 //   regions and per-base scores are read back from the stored bigWigs with @gmod/bbi, so a new
 //   threshold needs no rescan.
@@ -25,7 +26,7 @@ import type { ScanInfo, ScanRegion, ScanTarget, TrackStrand } from '../../shared
 import { writeLinesAtomic } from '../datasets/export';
 import { readBed } from '../genome/bed';
 import type { FastaReader } from '../genome/fasta/reader';
-import { jobRunner, startJob, waitForJob } from '../jobs/index';
+import { jobRunner, registerResultStore, startJob, waitForJob } from '../jobs/index';
 import { writeFileAtomic } from '../node/atomic';
 import { getDatasetRow, genomeSequences, getGenomeRow, listGenomeRows, type GenomeRow } from '../store/data-repo';
 import { touchModified } from '../store/meta';
@@ -52,7 +53,7 @@ import {
 import { mergeIntervals, totalBases, type ScanInterval } from '../scan/plan';
 import { bigWigPieces, type BigWigPiece } from '../scan/read';
 import { AGGREGATION, RegionCaller, type CalledRegion } from '../scan/scores';
-import type { ScanJobParams, ScanResultFile } from '../scan/job';
+import { scanKind, type ScanJobParams, type ScanResultFile } from '../scan/protocol';
 import type { AppContext } from './context';
 import { tooManyProblems } from './data-support';
 import type { Services } from './dispatch';
@@ -62,8 +63,6 @@ import { existingPath, projectDb, slugify } from './projects';
 
 type ScanServices = Pick<Services, Extract<keyof Services, `scans.${string}`>>;
 
-const KIND = 'scan';
-const RESULT_FILE = 'result.json';
 const INTERVALS_FILE = 'intervals.json';
 const DEV_FILE = 'dev.json';
 /** Bases per chunk: the unit of progress, checkpoint and memory of a scan. */
@@ -249,12 +248,11 @@ export async function checkTokenizer(reader: FastaReader, chroms: readonly { nam
 
 // ---------------------------------------------------------------- following the job
 
-class ScanKeeper {
-  private readonly settling = new Map<string, Promise<void>>();
-
+/** Per app context: mirrors scan jobs' states into their scans (a done scan is marked so by its result's store, with its tracks). */
+class ScanFollower {
   constructor(private readonly ctx: AppContext) {
     ctx.bus.on('job.progress', (e: JobProgress) => {
-      if (e.kind !== KIND || !e.project) return;
+      if (e.kind !== scanKind.kind || !e.project) return;
       try {
         const db = projectDb(ctx, e.project);
         const scan = scanByJob(db, e.jobId);
@@ -266,10 +264,7 @@ class ScanKeeper {
   }
 
   mirror(project: string, db: Db, scan: ScanRow, job: JobInfo, state: JobState = job.state): void {
-    if (state === 'done') {
-      if (scan.state !== 'done') void this.settle(project, scan.id, job);
-      return;
-    }
+    if (state === 'done') return;
     if (scan.state === state || FINAL.includes(scan.state)) return;
     updateScan(db, scan.id, {
       state,
@@ -280,75 +275,68 @@ class ScanKeeper {
     touchModified(db, this.ctx.appVersion);
     this.ctx.bus.emit('project.changed', { path: project, what: 'scans' });
   }
-
-  /** Stores a done job's tracks and thresholds in the scan, once, in one transaction. */
-  settle(project: string, scanId: number, job: JobInfo): Promise<void> {
-    const key = `${project}\n${scanId}`;
-    const known = this.settling.get(key);
-    if (known) return known;
-    const db = projectDb(this.ctx, project);
-    const p = (async () => {
-      const scan = getScanRow(db, scanId);
-      if (!scan || scan.state === 'done') return;
-      let result: ScanResultFile;
-      try {
-        result = JSON.parse(readFileSync(join(job.checkpointDir ?? '', RESULT_FILE), 'utf8')) as ScanResultFile;
-      } catch (e) {
-        throw new Error(`the job finished but left no readable ${RESULT_FILE} in ${job.checkpointDir}: ${(e as Error).message}`);
-      }
-      db.transaction(() => {
-        db.prepare('DELETE FROM tracks WHERE run_id = ?').run(scanId); // a half-stored earlier attempt cannot exist, but be sure
-        for (const t of result.tracks) {
-          const fd = openSync(t.path, 'r');
-          try {
-            insertTrack(
-              db,
-              { name: `${scan.params.name}: ${scan.params.classes[t.classIndex] ?? t.classIndex}${t.strand === 'combined' ? '' : ` (${t.strand})`}`, scanId, genomeId: scan.params.genomeId, classIndex: t.classIndex, strand: t.strand, size: t.bytes, min: t.min, max: t.max, createdAt: now() },
-              (offset, length) => {
-                const buf = Buffer.alloc(length);
-                readSync(fd, buf, 0, length, offset);
-                return buf;
-              },
-            );
-          } finally {
-            closeSync(fd);
-          }
-        }
-        updateScan(db, scanId, {
-          state: 'done',
-          endedAt: job.endedAt ?? now(),
-          metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, bpDone: result.bpDone, bpTotal: result.bpTotal, thresholds: result.thresholds, error: null },
-        });
-        touchModified(db, this.ctx.appVersion);
-      })();
-      // The project holds the tracks now; the worker's copies only took space.
-      if (job.checkpointDir) await rm(job.checkpointDir, { recursive: true, force: true });
-      this.ctx.bus.emit('project.changed', { path: project, what: 'scans' });
-    })().catch((err: unknown) => {
-      const message = `The scan finished but its tracks could not be stored: ${err instanceof Error ? err.message : String(err)}`;
-      this.ctx.log.warn(`scan ${scanId} in ${project}: ${message}`);
-      try {
-        updateScan(db, scanId, { state: 'failed', endedAt: now(), metrics: { error: message } });
-        this.ctx.bus.emit('project.changed', { path: project, what: 'scans' });
-      } catch {
-        // the project closed meanwhile
-      }
-    });
-    this.settling.set(key, p);
-    void p.finally(() => setTimeout(() => this.settling.delete(key), 60_000).unref());
-    return p;
-  }
-
-  settled(project: string, scanId: number): Promise<void> {
-    return this.settling.get(`${project}\n${scanId}`) ?? Promise.resolve();
-  }
 }
 
-const keepers = new WeakMap<AppContext, ScanKeeper>();
-function keeper(ctx: AppContext): ScanKeeper {
+const keepers = new WeakMap<AppContext, ScanFollower>();
+function keeper(ctx: AppContext): ScanFollower {
   let k = keepers.get(ctx);
-  if (!k) keepers.set(ctx, (k = new ScanKeeper(ctx)));
+  if (!k) {
+    keepers.set(ctx, (k = new ScanFollower(ctx)));
+    registerScanStore(ctx);
+  }
   return k;
+}
+
+/**
+ * How a finished scan job's result is stored (main/jobs/results.ts): result.json is read first,
+ * then in the job's transaction the bigWigs are copied into the project (track_chunks) with the
+ * thresholds it chose, so a scan is either complete in the project or not there. A scan removed
+ * meanwhile leaves the job just done.
+ */
+function registerScanStore(ctx: AppContext): void {
+  registerResultStore(ctx, scanKind, {
+    prepare(job): ScanResultFile {
+      const path = join(job.checkpointDir ?? '', scanKind.files.result);
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as ScanResultFile;
+      } catch (e) {
+        throw new Error(`the scan finished but left no readable ${path}: ${(e as Error).message}`);
+      }
+    },
+    commit(db, job, result: ScanResultFile) {
+      const scan = scanByJob(db, job.id);
+      if (!scan) return job.result;
+      db.prepare('DELETE FROM tracks WHERE run_id = ?').run(scan.id); // a half-stored earlier attempt cannot exist, but be sure
+      for (const t of result.tracks) {
+        const fd = openSync(t.path, 'r');
+        try {
+          insertTrack(
+            db,
+            { name: `${scan.params.name}: ${scan.params.classes[t.classIndex] ?? t.classIndex}${t.strand === 'combined' ? '' : ` (${t.strand})`}`, scanId: scan.id, genomeId: scan.params.genomeId, classIndex: t.classIndex, strand: t.strand, size: t.bytes, min: t.min, max: t.max, createdAt: now() },
+            (offset, length) => {
+              const buf = Buffer.alloc(length);
+              readSync(fd, buf, 0, length, offset);
+              return buf;
+            },
+          );
+        } finally {
+          closeSync(fd);
+        }
+      }
+      updateScan(db, scan.id, {
+        state: 'done',
+        endedAt: now(),
+        metrics: { backend: result.backend, runtimeSeconds: result.runtimeSeconds, bpDone: result.bpDone, bpTotal: result.bpTotal, thresholds: result.thresholds, error: null },
+      });
+      touchModified(db, ctx.appVersion);
+      return { ...job.result, scanId: scan.id };
+    },
+    async stored(job) {
+      // The project holds the tracks now; the worker's copies only took space.
+      if (job.checkpointDir) await rm(job.checkpointDir, { recursive: true, force: true });
+      ctx.bus.emit('project.changed', { path: job.project, what: 'scans' });
+    },
+  });
 }
 
 /** Waits until a scan stops running in this process and its tracks (if any) are stored. For the CLI and tests. */
@@ -357,10 +345,8 @@ export async function waitForScan(ctx: AppContext, project: string, scanId: numb
   const db = projectDb(ctx, real);
   const scan = requireScan(db, scanId, real);
   if (scan.jobId) {
-    await waitForJob(ctx, real, scan.jobId);
-    const job = jobRunner(ctx).get(real, scan.jobId);
+    const job = await waitForJob(ctx, real, scan.jobId);
     keeper(ctx).mirror(real, db, getScanRow(db, scanId)!, job);
-    await keeper(ctx).settled(real, scanId);
   }
   return info(ctx, real, db, requireScan(db, scanId, real));
 }
@@ -617,8 +603,7 @@ export function createScanServices(ctx: AppContext): ScanServices {
           backend: input.backend,
           devPath,
         };
-        const job = startJob(ctx, real, KIND, jobParams, { device: true });
-        updateScan(db, scanId, { jobId: job.id });
+        const job = startJob(ctx, real, scanKind, jobParams, { link: (tx, jobId) => updateScan(tx, scanId, { jobId }) });
         ctx.bus.emit('project.changed', { path: real, what: 'scans' });
         return { scanId, jobId: job.id };
       } catch (err) {

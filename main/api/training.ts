@@ -8,10 +8,12 @@
 // - The worker appends curve points to run-metrics.jsonl in the job's folder. Here, every
 //   job.progress event of a finetune job (at most 10 per second) tails that file into run_metrics
 //   and republishes the new points on `run.metrics`; every job state is mirrored into the run.
-// - When the job ends `done`, its result.json (test metrics, most-wrong examples, throughput) is
-//   stored in the run and its model folder recorded as a `finetuned` model of the project.
-// All of it happens on the bus, not where a request waits, so a run resumed from the Jobs page,
-// the CLI or after a crash is stored the same way.
+// - When the job's worker finishes, the job-result mechanism (main/jobs/results.ts) stores its
+//   result.json (test metrics, most-wrong examples, throughput) in the run and records its model
+//   folder as a `finetuned` model of the project, in the transaction that marks the job done: once,
+//   whoever started or resumed the run (the app, the CLI, a Loci started after a crash).
+// Following the job (metrics, states) happens on the bus, not where a request waits, so a run
+// resumed from the Jobs page or the CLI is followed the same way.
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -22,12 +24,12 @@ import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
 import { TrainingSettings, type Estimate, type ModelDefaults, type RunDetail, type RunSummary, type TestMetrics } from '../../shared/contract/training';
 import { modelTrainingDefaults } from '../../shared/training-defaults';
-import type { FinetuneJobParams, MetricsLine, RunDataFile, RunResultFile } from '../engine/finetune/job';
+import { finetuneKind, type FinetuneJobParams, type MetricsLine, type RunDataFile, type RunResultFile } from '../engine/finetune/protocol';
 import type { FinetuneOptions } from '../engine/finetune/options';
-import { jobRunner, startJob, waitForJob } from '../jobs/index';
+import { jobRunner, registerResultStore, startJob, waitForJob } from '../jobs/index';
 import { getDatasetRow, type DatasetRow, type SplitName } from '../store/data-repo';
 import { touchModified } from '../store/meta';
-import { getModelRow } from '../store/model-repo';
+import { addModel, getModelRow, type NewModelRow } from '../store/model-repo';
 import type { Db } from '../store/project-file';
 import {
   deleteRunRow,
@@ -46,17 +48,17 @@ import {
 } from '../store/run-repo';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
-import { createModelServices, ownModelsDir, recordModelFolder } from './models';
+import { createModelServices, modelRowOfFolder, ownModelsDir } from './models';
 import { existingPath, projectDb, slugify } from './projects';
 import type { fitProbe as FitProbe } from '../engine/finetune/index';
 import type { Prng as PrngClass } from '../engine/train/index';
 
 type TrainingServices = Pick<Services, Extract<keyof Services, `training.${string}`>>;
 
-const KIND = 'finetune';
-// Kept here, not imported from the job module, so the serving process never loads the engine for them.
-const METRICS_FILE = 'run-metrics.jsonl';
-const RESULT_FILE = 'result.json';
+const KIND = finetuneKind.kind;
+const METRICS_FILE = finetuneKind.files.metrics;
+const RESULT_FILE = finetuneKind.files.result;
+/** The examples file the service writes in the run's folder for the worker (params.dataPath). */
 const DATA_FILE = 'data.json';
 /** FINETUNE_DEFAULTS.dnabert2LengthLimit, without loading the engine here. */
 const DNABERT2_LENGTH_LIMIT = 512;
@@ -208,10 +210,9 @@ interface Tail {
   partial: string;
 }
 
-/** Per app context: follows finetune jobs into their runs. */
-class RunKeeper {
+/** Per app context: follows finetune jobs into their runs (their results are stored by the store below). */
+class RunFollower {
   private readonly tails = new Map<string, Tail>();
-  private readonly settling = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: AppContext) {
     ctx.bus.on('job.progress', (e: JobProgress) => {
@@ -233,12 +234,9 @@ class RunKeeper {
     this.mirror(project, db, run, job, state);
   }
 
-  /** Brings the run's state in line with its job's (and stores a finished job's result once). */
+  /** Brings the run's state in line with its job's (a done run is marked so by its result's store, with the result). */
   mirror(project: string, db: Db, run: RunRow, job: JobInfo, state: JobState = job.state): void {
-    if (state === 'done') {
-      if (run.state !== 'done') void this.settle(project, run.id, job);
-      return;
-    }
+    if (state === 'done') return;
     if (run.state === state || FINAL_STATES.includes(run.state)) return;
     updateRun(db, run.id, {
       state,
@@ -311,76 +309,6 @@ class RunKeeper {
     for (const e of events) this.ctx.bus.emit('run.metrics', { project, runId, ...e });
   }
 
-  /** Stores a done job's result in its run, once; concurrent callers share the promise. */
-  settle(project: string, runId: number, job: JobInfo): Promise<void> {
-    const key = `${project}\n${runId}`;
-    const known = this.settling.get(key);
-    if (known) return known;
-    const db = projectDb(this.ctx, project);
-    const p = (async () => {
-      const run = getRunRow(db, runId);
-      if (!run || run.state === 'done') return;
-      this.ingest(project, db, run, job);
-      let result: RunResultFile;
-      try {
-        result = JSON.parse(readFileSync(join(job.checkpointDir ?? '', RESULT_FILE), 'utf8')) as RunResultFile;
-      } catch (e) {
-        throw new Error(`the job finished but left no readable ${RESULT_FILE} in ${job.checkpointDir}: ${(e as Error).message}`);
-      }
-      let outputModelId: number | null = null;
-      if (result.modelOut) {
-        const m = await recordModelFolder(this.ctx, project, result.modelOut, {
-          name: `${run.params.name}`,
-          kind: 'finetuned',
-          source: `fine-tuned from ${run.params.modelName} on ${run.params.datasetName} (run ${run.id}, ${String(run.params.settings.mode ?? 'full')})`,
-          parentId: run.modelId,
-          runId: run.id,
-          labels: run.params.classNames,
-          params: { runId: run.id, settings: run.params.settings, testMcc: result.test?.mcc ?? null },
-        });
-        outputModelId = m.id;
-      }
-      db.transaction(() => {
-        updateRun(db, runId, {
-          state: 'done',
-          endedAt: job.endedAt ?? now(),
-          outputModelId,
-          metrics: {
-            steps: result.steps,
-            totalSteps: result.totalSteps,
-            bestStep: result.bestStep,
-            bestDevLoss: result.bestDevLoss,
-            stoppedEarly: result.stoppedEarly,
-            test: result.test,
-            mostWrong: result.mostWrong,
-            mostConfident: result.mostConfident ?? [],
-            throughput: result.throughput,
-            error: null,
-          },
-        });
-        touchModified(db, this.ctx.appVersion);
-      })();
-      this.ctx.bus.emit('project.changed', { path: project, what: 'runs' });
-    })().catch((err: unknown) => {
-      const message = `Fine-tuning finished but its result could not be stored: ${err instanceof Error ? err.message : String(err)}`;
-      this.ctx.log.warn(`run ${runId} in ${project}: ${message}`);
-      try {
-        updateRun(db, runId, { state: 'failed', endedAt: now(), metrics: { error: message } });
-        this.changed(project, db);
-      } catch {
-        // the project closed meanwhile
-      }
-    });
-    this.settling.set(key, p);
-    void p.finally(() => setTimeout(() => this.settling.delete(key), 60_000).unref());
-    return p;
-  }
-
-  /** Resolves once a done run's result is stored (immediately when nothing is being stored). */
-  settled(project: string, runId: number): Promise<void> {
-    return this.settling.get(`${project}\n${runId}`) ?? Promise.resolve();
-  }
-
   forget(jobId: string): void {
     this.tails.delete(jobId);
   }
@@ -391,15 +319,85 @@ class RunKeeper {
   }
 }
 
-const keepers = new WeakMap<AppContext, RunKeeper>();
+const keepers = new WeakMap<AppContext, RunFollower>();
 
-function keeper(ctx: AppContext): RunKeeper {
+function keeper(ctx: AppContext): RunFollower {
   let k = keepers.get(ctx);
   if (!k) {
-    k = new RunKeeper(ctx);
+    k = new RunFollower(ctx);
     keepers.set(ctx, k);
+    registerFinetuneStore(ctx, k);
   }
   return k;
+}
+
+interface PreparedRun {
+  result: RunResultFile;
+  model: NewModelRow | null;
+}
+
+/**
+ * How a finished finetune job's result is stored (main/jobs/results.ts): read result.json and hash
+ * the model folder first, then in the job's transaction: the last curve points, the model row and
+ * the run's final figures. A finetune job without a run (removed meanwhile) is just done.
+ */
+function registerFinetuneStore(ctx: AppContext, follower: RunFollower): void {
+  registerResultStore(ctx, finetuneKind, {
+    async prepare(job): Promise<PreparedRun | null> {
+      const run = runByJob(projectDb(ctx, job.project), job.id);
+      if (!run) return null;
+      let result: RunResultFile;
+      try {
+        result = JSON.parse(readFileSync(join(job.checkpointDir ?? '', RESULT_FILE), 'utf8')) as RunResultFile;
+      } catch (e) {
+        throw new Error(`the job finished but left no readable ${RESULT_FILE} in ${job.checkpointDir}: ${(e as Error).message}`);
+      }
+      const model = result.modelOut
+        ? await modelRowOfFolder(result.modelOut, {
+            name: run.params.name,
+            kind: 'finetuned',
+            source: `fine-tuned from ${run.params.modelName} on ${run.params.datasetName} (run ${run.id}, ${String(run.params.settings.mode ?? 'full')})`,
+            parentId: run.modelId,
+            runId: run.id,
+            labels: run.params.classNames,
+            params: { runId: run.id, settings: run.params.settings, testMcc: result.test?.mcc ?? null },
+          })
+        : null;
+      return { result, model };
+    },
+    commit(db, job, prepared: PreparedRun | null) {
+      const run = runByJob(db, job.id);
+      if (!run || !prepared) return job.result;
+      follower.ingest(job.project, db, run, job);
+      const { result, model } = prepared;
+      // The run or its starting model may have been removed while the result was prepared.
+      const parentId = model?.parentId ?? null;
+      const outputModelId = model ? addModel(db, { ...model, parentId: parentId !== null && getModelRow(db, parentId) ? parentId : null }) : null;
+      updateRun(db, run.id, {
+        state: 'done',
+        endedAt: now(),
+        outputModelId,
+        metrics: {
+          steps: result.steps,
+          totalSteps: result.totalSteps,
+          bestStep: result.bestStep,
+          bestDevLoss: result.bestDevLoss,
+          stoppedEarly: result.stoppedEarly,
+          test: result.test,
+          mostWrong: result.mostWrong,
+          mostConfident: result.mostConfident ?? [],
+          throughput: result.throughput,
+          error: null,
+        },
+      });
+      touchModified(db, ctx.appVersion);
+      return { ...job.result, runId: run.id, outputModelId };
+    },
+    stored(job) {
+      ctx.bus.emit('project.changed', { path: job.project, what: 'runs' });
+      if ((job.result as { outputModelId?: unknown } | null)?.outputModelId != null) ctx.bus.emit('project.changed', { path: job.project, what: 'models' });
+    },
+  });
 }
 
 /**
@@ -410,10 +408,7 @@ export async function waitForRun(ctx: AppContext, project: string, runId: number
   const real = existingPath(project);
   const db = projectDb(ctx, real);
   const run = requireRun(db, runId, real);
-  if (run.jobId) {
-    await waitForJob(ctx, real, run.jobId);
-    await keeper(ctx).settled(real, run.id);
-  }
+  if (run.jobId) await waitForJob(ctx, real, run.jobId);
   return summary(ctx, real, db, requireRun(db, runId, real));
 }
 
@@ -576,10 +571,9 @@ export async function startRun(ctx: AppContext, input: { project: string; datase
     const data: RunDataFile = { classNames: c.dataset.classes, train: train!, dev: dev!, test: test! };
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, DATA_FILE), JSON.stringify(data));
-    const params: FinetuneJobParams = { runId, dataPath: join(folder, DATA_FILE), modelDir: c.modelDir, outDir, options: engineOptions(c.settings), backend: c.settings.backend };
     // modelId in the params: models.remove sees the job as a use of the model.
-    const job = startJob(ctx, real, KIND, { ...params, modelId: c.model.id }, { device: true });
-    updateRun(db, runId, { jobId: job.id });
+    const params: FinetuneJobParams = { runId, dataPath: join(folder, DATA_FILE), modelDir: c.modelDir, outDir, options: engineOptions(c.settings), backend: c.settings.backend, modelId: c.model.id };
+    const job = startJob(ctx, real, finetuneKind, params, { link: (tx, jobId) => updateRun(tx, runId, { jobId }) });
     const run = getRunRow(db, runId)!;
     keeper(ctx).mirror(real, db, run, jobRunner(ctx).get(real, job.id));
   } catch (err) {

@@ -104,12 +104,22 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
       },
     };
     const code = await command.run(run);
-    return typeof code === 'number' ? code : 0;
+    return closeAndReport(ctx, io, typeof code === 'number' ? code : 0);
   } catch (err) {
-    return reportError(err, io, env, commandName);
-  } finally {
-    if (ctx) closeServices(ctx);
+    return closeAndReport(ctx, io, reportError(err, io, env, commandName));
   }
+}
+
+/**
+ * Closes the projects the command opened. One that cannot be closed cleanly (no space to fold its
+ * WAL in) is reported, naming the file, and fails a command that otherwise succeeded: its output
+ * said "done", but the project is whole only next to its WAL until Loci opens it with space to spare.
+ */
+function closeAndReport(ctx: AppContext | undefined, io: CliIo, code: number): number {
+  if (!ctx) return code;
+  const problems = closeServices(ctx, false);
+  for (const p of problems) io.err(`loci: ${p}`);
+  return problems.length && code === 0 ? 1 : code;
 }
 
 function reportError(err: unknown, io: CliIo, env: NodeJS.ProcessEnv, commandName: string | undefined): number {

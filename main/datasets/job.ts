@@ -2,15 +2,15 @@
 // from the project (read-only) and the windows from the genome, or reads labelled tables, builds
 // the train/dev/test dataset with its negatives, and leaves it in the job's folder as JSON lines
 // (a header, then one stored item per window). The serving process stores it in one transaction
-// (main/api/datasets.ts); the worker never writes the project.
+// (main/api/datasets.ts); the worker never writes the project. Protocol: ./protocol.ts.
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { DatasetSummary } from '../../shared/contract/data';
 import { countOf } from '../../shared/contract/data';
-import type { MethodArgs } from '../../shared/contract';
 import { ApiError } from '../../shared/contract/errors';
+import { writeJsonLines } from '../jobs/files';
 import { registerJobKind } from '../jobs/registry';
-import { notFound, RESULT_FILE, tooManyProblems, writeJsonLines } from '../api/data-support';
+import { notFound, tooManyProblems } from '../genome/api-errors';
+import { datasetBuildKind, datasetVersionKind, type DatasetBuildHeader, type DatasetBuildParams, type DatasetVersionParams, type Spec, type StoredSummary, type StoredVersion } from './protocol';
 import { FastaReader, sha256File, verifyGenome } from '../genome/fasta/index';
 import { InputError } from '../genome/errors';
 import { fractionReporter, indexIntoCache, readProject, recordingFailure, recordOf } from '../genome/job';
@@ -25,35 +25,11 @@ import type { BuildParamsInput, SplitName } from './spec';
 import { summariseSplit } from './summary';
 import type { BuiltDataset, DatasetWindow, RegionSet as BuilderRegionSet, SequenceSource } from './types';
 import { buildVersion } from './version';
-import type { VersionAnnotation, VersionChanges } from './version';
 
-export type Spec = MethodArgs<'datasets.build'>['spec'];
+export type { DatasetBuildHeader, DatasetBuildParams, DatasetVersionParams, Spec, StoredSummary, StoredVersion };
 type RegionsSpec = Extract<Spec, { source: 'regions' }>;
 type TablesSpec = Extract<Spec, { source: 'tables' }>;
 type TableSpec = Extract<Spec, { source: 'table' }>;
-
-export interface DatasetBuildParams {
-  project: string;
-  name: string;
-  spec: Spec;
-  /** <dataDir>/genomes, where a missing genome index is rebuilt. */
-  cacheRoot: string;
-}
-
-/** The summary fields stored in datasets.summary (the rest comes from the row). */
-export type StoredSummary = Omit<DatasetSummary, 'id' | 'name' | 'genomeId' | 'provenance' | 'createdAt'>;
-
-/** The result file's first line; the dataset's items follow, one per line. */
-export interface DatasetBuildHeader {
-  genomeId: number | null;
-  regionSetId: number | null;
-  classes: string[];
-  provenance: Record<string, unknown>;
-  split: Record<string, unknown>;
-  summary: StoredSummary;
-  /** The genome's index was rebuilt (a project copied from another machine): its new files. */
-  reindexed?: { genomeId: number; fastaPath: string; faiPath: string; gziPath: string | null; mtimeMs: number };
-}
 
 /** What a build hands to the store: the builder's output plus what the summary needs. */
 interface Built {
@@ -329,7 +305,7 @@ function storedSummary(b: Built): StoredSummary {
   };
 }
 
-registerJobKind<DatasetBuildParams>('dataset-build', (job) =>
+registerJobKind(datasetBuildKind, (job) =>
   recordingFailure(job, async () => {
     const { spec } = job.params;
     const progress = fractionReporter(job);
@@ -351,32 +327,12 @@ registerJobKind<DatasetBuildParams>('dataset-build', (job) =>
       summary: storedSummary(built),
       ...(built.reindexed && { reindexed: built.reindexed }),
     };
-    await writeJsonLines(join(job.checkpointDir, RESULT_FILE), header, itemsOf(built.ds), job.signal);
+    await writeJsonLines(join(job.checkpointDir, datasetBuildKind.files.result), header, itemsOf(built.ds), job.signal);
     return { total: built.ds.windows.length };
   }),
 );
 
 // ---------- versions from annotations ----------
-
-export interface DatasetVersionParams {
-  project: string;
-  name: string;
-  parentId: number;
-  /** Usable annotations (the service left out conflicts and unknown classes, and counted them). */
-  annotations: VersionAnnotation[];
-  includeTest: boolean;
-  /** Counted by the service, kept with the changes. */
-  skipped: { conflicting: number; unknownClasses: Record<string, number> };
-  cacheRoot: string;
-}
-
-/** provenance.version of a dataset made from annotations. */
-export interface StoredVersion {
-  parentId: number;
-  parentName: string;
-  changes: VersionChanges & { conflicting: number; unknownClasses: Record<string, number> };
-  description: string;
-}
 
 /** "12 annotations: +30 train, +4 dev windows; 7 relabelled (train 7); test unchanged; left out: ..." */
 export function describeVersion(c: StoredVersion['changes']): string {
@@ -391,7 +347,7 @@ export function describeVersion(c: StoredVersion['changes']): string {
   return parts.join('; ');
 }
 
-registerJobKind<DatasetVersionParams>('dataset-version', (job) =>
+registerJobKind(datasetVersionKind, (job) =>
   recordingFailure(job, async () => {
     const p = job.params;
     const progress = fractionReporter(job);
@@ -430,7 +386,7 @@ registerJobKind<DatasetVersionParams>('dataset-version', (job) =>
       ...(reindexed && { reindexed }),
     };
     progress(0.95, `${v.windows.length.toLocaleString('en-US')} sequences; saving into the project`);
-    await writeJsonLines(join(job.checkpointDir, RESULT_FILE), header, itemsOf(ds), job.signal);
+    await writeJsonLines(join(job.checkpointDir, datasetVersionKind.files.result), header, itemsOf(ds), job.signal);
     return { total: v.windows.length };
   }),
 );

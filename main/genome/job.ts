@@ -1,8 +1,9 @@
 // The genome and region job kinds, run in a job's worker process (main/jobs): `genome-index`
 // checks, hashes and indexes a FASTA into the genome cache; `regions-read` reads and checks a
 // BED/GFF3 against a genome. Neither writes the project: each leaves its result as JSON lines in
-// the job's folder (data-support's RESULT_FILE), or the API error in FAILURE_FILE, and the
-// serving process stores the result in one transaction (main/api/data-jobs.ts, genomes.ts).
+// the job's folder (the file its protocol in ./protocol.ts names), or the API error in
+// failure.json, and the serving process stores the result in one transaction (main/api/genomes.ts,
+// through main/jobs/results.ts).
 // Also here: what those jobs share with the serving process (the cache layout, reading regions).
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,9 @@ import Database from 'better-sqlite3';
 import { ApiError } from '../../shared/contract/errors';
 import { registerJobKind, type JobContext } from '../jobs/registry';
 import type { JobReport } from '../jobs/protocol';
-import { RESULT_FILE, tooManyProblems, writeFailure, writeJsonLines } from '../api/data-support';
+import { writeJsonLines } from '../jobs/files';
+import { toApiError, tooManyProblems } from './api-errors';
+import { genomeIndexKind, regionsReadKind, type GenomeIndexParams, type GenomeIndexResult, type RegionsReadHeader, type RegionsReadParams } from './protocol';
 import { genomeSequences, type GenomeRow, type RegionRow } from '../store/data-repo';
 import type { Db } from '../store/project-file';
 import { indexFasta, sha256File } from './fasta/index';
@@ -170,15 +173,14 @@ export function readProject<T>(project: string, read: (db: Db) => T): T {
 }
 
 /**
- * Runs a data job's work; when it fails (not when it was stopped) the API error is written to the
- * job's folder, so the caller gets the file, line and field issues rather than just a message.
+ * Runs a data job's work, turning a reader's error into the API error that names the file and line
+ * (the worker writes it to the job's failure.json, so the caller gets the file, line and issues).
  */
-export async function recordingFailure<T>(job: JobContext<unknown>, work: () => Promise<T>): Promise<T> {
+export async function recordingFailure<T>(_job: JobContext<unknown>, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!job.signal.aborted) writeFailure(job.checkpointDir, err);
-    throw err;
+    throw toApiError(err);
   }
 }
 
@@ -196,17 +198,9 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`
 
 // ---------- genome-index ----------
 
-export interface GenomeIndexParams {
-  /** The user's FASTA, absolute. */
-  path: string;
-  /** <dataDir>/genomes */
-  cacheRoot: string;
-}
+export type { GenomeIndexParams, GenomeIndexResult, RegionsReadHeader, RegionsReadParams };
 
-/** The result file's only line: the record to store (with every sequence's statistics). */
-export type GenomeIndexResult = GenomeRecord;
-
-registerJobKind<GenomeIndexParams>('genome-index', (job) =>
+registerJobKind(genomeIndexKind, (job) =>
   recordingFailure(job, async () => {
     const { path, cacheRoot } = job.params;
     const name = basename(path);
@@ -219,33 +213,14 @@ registerJobKind<GenomeIndexParams>('genome-index', (job) =>
     });
     job.signal.throwIfAborted();
     progress(1, `indexed ${rec.sequences.length} sequence${rec.sequences.length === 1 ? '' : 's'}; saving into the project`);
-    await writeJsonLines(join(job.checkpointDir, RESULT_FILE), rec satisfies GenomeIndexResult, []);
+    await writeJsonLines(join(job.checkpointDir, genomeIndexKind.files.result), rec satisfies GenomeIndexResult, []);
     return { sha256: rec.sha256, sequences: rec.sequences.length, totalLength: rec.totalLength };
   }),
 );
 
 // ---------- regions-read ----------
 
-export interface RegionsReadParams {
-  project: string;
-  genomeId: number;
-  path: string;
-  format: 'bed' | 'gff3' | 'auto';
-  gffTypes?: string[];
-  derive: 'features' | 'start-sites';
-  rename?: Record<string, string>;
-  maxBadLines: number;
-}
-
-/** The result file's first line; the regions follow, one per line. */
-export interface RegionsReadHeader {
-  format: RegionFormat;
-  gffTypes: string[];
-  checksum: string;
-  count: number;
-}
-
-registerJobKind<RegionsReadParams>('regions-read', (job) =>
+registerJobKind(regionsReadKind, (job) =>
   recordingFailure(job, async () => {
     const p = job.params;
     const file = p.path;
@@ -282,7 +257,7 @@ registerJobKind<RegionsReadParams>('regions-read', (job) =>
     progress(0.95, `${r.regions.length} regions read; saving into the project`);
     const header: RegionsReadHeader = { format: fmt, gffTypes: types, checksum, count: r.regions.length };
     const rows = r.regions.map(({ chrom, start, end, name, score, strand }): RegionRow => ({ chrom, start, end, ...(name !== undefined && { name }), ...(score !== undefined && { score }), ...(strand && { strand }) }));
-    await writeJsonLines(join(job.checkpointDir, RESULT_FILE), header, rows, job.signal);
+    await writeJsonLines(join(job.checkpointDir, regionsReadKind.files.result), header, rows, job.signal);
     return { count: rows.length };
   }),
 );

@@ -6,53 +6,12 @@
 // job starts its region or list again (ISM is limited to ISM_MAX_BP, minutes at most).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendPreference } from '../../shared/contract/system';
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../jobs/registry';
 import { writeFileAtomic } from '../node/atomic';
-import { INTERPRET_RESULT_FILE, ISM_DATA_FILE } from './files';
+import { ismKind, variantsKind, type CommonParams, type IsmJobParams, type IsmResultFile, type VariantsJobParams, type VariantsResultFile } from './protocol';
 import type { VcfVariant } from './vcf';
 
-
-interface CommonParams {
-  runId: number;
-  /** Here so that models.remove sees the job as a use of the model. */
-  modelId: number;
-  modelDir: string;
-  genome: { fastaPath: string; faiPath: string; gziPath: string | null };
-  chromLengths: Record<string, number>;
-  window: number;
-  classIndex: number;
-  numLabels: number;
-  batchSize: number;
-  maxTokens: number;
-  backend: BackendPreference;
-}
-
-export interface IsmJobParams extends CommonParams {
-  region: { chrom: string; start: number; end: number };
-}
-
-export interface VariantsJobParams extends CommonParams {
-  /** JSON VcfVariant[], checked against the genome. */
-  variantsPath: string;
-}
-
-export interface IsmResultFile {
-  kind: 'ism';
-  refBases: string;
-  sequences: number;
-  runtimeSeconds: number;
-  backend: string;
-}
-
-export interface VariantsResultFile {
-  kind: 'variants';
-  /** Per variant, in input order: ref forward, ref reverse, alt forward, alt reverse. */
-  scores: [number, number, number, number][];
-  sequences: number;
-  runtimeSeconds: number;
-  backend: string;
-}
+export type { IsmJobParams, IsmResultFile, VariantsJobParams, VariantsResultFile };
 
 async function setUp(ctx: JobContext<CommonParams>) {
   const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { Scorer }] = await Promise.all([
@@ -73,7 +32,7 @@ async function setUp(ctx: JobContext<CommonParams>) {
   return { scorer, getSequence, backend: report.chosen, dispose: () => loaded.model.dispose() };
 }
 
-registerLazyJobKind('ism', async () => {
+registerLazyJobKind(ismKind, async () => {
   const { runIsm } = await import('./ism');
   const handler = async (ctx: JobContext<IsmJobParams>) => {
     const p = ctx.params;
@@ -101,10 +60,10 @@ registerLazyJobKind('ism', async () => {
       data.set(r.refReverse, L);
       data.set(r.deltaForward, 2 * L);
       data.set(r.deltaReverse, 6 * L);
-      writeFileAtomic(join(ctx.checkpointDir, ISM_DATA_FILE), new Uint8Array(data.buffer));
+      writeFileAtomic(join(ctx.checkpointDir, ismKind.files.data), new Uint8Array(data.buffer));
       const runtimeSeconds = (performance.now() - started) / 1000;
       const result: IsmResultFile = { kind: 'ism', refBases: r.refBases, sequences: r.sequences, runtimeSeconds, backend: s.backend };
-      writeFileAtomic(join(ctx.checkpointDir, INTERPRET_RESULT_FILE), JSON.stringify(result));
+      writeFileAtomic(join(ctx.checkpointDir, ismKind.files.result), JSON.stringify(result));
       ctx.log(`ISM of ${chrom}:${start + 1}-${end} (${L} bp, window ${p.window} bp): ${r.sequences} forward passes in ${runtimeSeconds.toFixed(1)} s on ${s.backend}`);
       return { positions: L, sequences: r.sequences, runtimeSeconds };
     } finally {
@@ -114,7 +73,7 @@ registerLazyJobKind('ism', async () => {
   return handler as JobHandler;
 });
 
-registerLazyJobKind('variants', async () => {
+registerLazyJobKind(variantsKind, async () => {
   const { scoreVariants } = await import('./variants');
   const handler = async (ctx: JobContext<VariantsJobParams>) => {
     const p = ctx.params;
@@ -139,7 +98,7 @@ registerLazyJobKind('variants', async () => {
       });
       const runtimeSeconds = (performance.now() - started) / 1000;
       const result: VariantsResultFile = { kind: 'variants', scores: effects.map((e) => [e.refForward, e.refReverse, e.altForward, e.altReverse]), sequences, runtimeSeconds, backend: s.backend };
-      writeFileAtomic(join(ctx.checkpointDir, INTERPRET_RESULT_FILE), JSON.stringify(result));
+      writeFileAtomic(join(ctx.checkpointDir, variantsKind.files.result), JSON.stringify(result));
       ctx.log(`${variants.length} variant allele(s) scored (${sequences} forward passes) in ${runtimeSeconds.toFixed(1)} s on ${s.backend}`);
       return { variants: variants.length, sequences, runtimeSeconds };
     } finally {

@@ -3,6 +3,8 @@
 // the signal fires it saves a checkpoint in `checkpointDir` and returns (or throws): the runner
 // then marks the job cancelled or paused, and a resumed job starts a new worker with the same
 // checkpointDir, where the handler finds the checkpoint and continues from it.
+import { ApiError } from '../../shared/contract/errors';
+import { describeIssues, type JobKind } from './kind';
 import type { JobReport, LogLevel, StopReason } from './protocol';
 
 export interface JobContext<P = unknown> {
@@ -30,15 +32,36 @@ const KEY = Symbol.for('loci.jobKinds');
 const kinds: Map<string, Entry> = ((globalThis as Record<symbol, unknown>)[KEY] as Map<string, Entry> | undefined) ?? new Map<string, Entry>();
 (globalThis as Record<symbol, unknown>)[KEY] = kinds;
 
-export function registerJobKind<P>(kind: string, handler: JobHandler<P>): void {
-  if (kinds.has(kind)) throw new Error(`Job kind "${kind}" is registered twice`);
-  kinds.set(kind, { handler: handler as JobHandler });
+/**
+ * Registers a kind's handler, by name or (preferred) by its protocol (./kind): then the params are
+ * checked before the handler runs, and what it returns before it counts as done.
+ */
+export function registerJobKind<P>(kind: string | JobKind<P, unknown>, handler: JobHandler<P>): void {
+  const name = typeof kind === 'string' ? kind : kind.kind;
+  if (kinds.has(name)) throw new Error(`Job kind "${name}" is registered twice`);
+  kinds.set(name, { handler: checked(kind, handler) as JobHandler });
 }
 
 /** Registers a kind whose module is imported only when a job of that kind runs. */
-export function registerLazyJobKind<P>(kind: string, load: () => Promise<JobHandler<P>>): void {
-  if (kinds.has(kind)) throw new Error(`Job kind "${kind}" is registered twice`);
-  kinds.set(kind, { load: load as () => Promise<JobHandler> });
+export function registerLazyJobKind<P>(kind: string | JobKind<P, unknown>, load: () => Promise<JobHandler<P>>): void {
+  const name = typeof kind === 'string' ? kind : kind.kind;
+  if (kinds.has(name)) throw new Error(`Job kind "${name}" is registered twice`);
+  kinds.set(name, { load: async () => checked(kind, await load()) as JobHandler });
+}
+
+function checked<P>(kind: string | JobKind<P, unknown>, handler: JobHandler<P>): JobHandler<P> {
+  if (typeof kind === 'string') return handler;
+  return async (ctx) => {
+    const params = kind.params.safeParse(ctx.params);
+    if (!params.success) {
+      throw new ApiError({ code: 'invalid_input', message: `The ${kind.kind} job's parameters do not fit this Loci: ${describeIssues(params.error)}` });
+    }
+    const value = await handler({ ...ctx, params: params.data });
+    if (ctx.signal.aborted) return value;
+    const result = kind.result.safeParse(value);
+    if (!result.success) throw new Error(`The ${kind.kind} job returned a result that does not fit its protocol: ${describeIssues(result.error)}`);
+    return result.data;
+  };
 }
 
 export function registeredJobKinds(): string[] {

@@ -6,22 +6,25 @@
 //
 // Only this process writes the project file; the worker talks to it over IPC. A worker that
 // crashes, runs out of memory or is killed takes nothing down with it: its job becomes `failed`
-// with the exit code or signal and the last lines of its log.
+// with the exit code or signal and the last lines of its log. A worker that finishes has its
+// result stored by `finish` (the job-result mechanism: ./results.ts).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { JobProgress } from '../../shared/contract/events';
 import type { JobInfo, JobLogTail, JobState } from '../../shared/contract/jobs';
-import type { EventBus } from '../api/bus';
+import type { EventBus } from '../node/bus';
 import type { Logger } from '../node/log';
 import type { Db } from '../store/project-file';
 import { defaultWorkerSpec, nodeLauncher, type ProcessLauncher, type WorkerProcess, type WorkerSpec } from './launcher';
+import { readDone, writeFailure } from './files';
 import { JobLogFile, LineSplitter, tailFile } from './log-file';
 import type { FromWorker, JobReport, LogLevel, StopReason } from './protocol';
 import { JobQueue } from './queue';
 import { isOwnerAlive, pidAlive, registerRunner, unregisterRunner } from './owners';
 import { assertTransition, isActive } from './states';
+import { checkResult, commitResult, type KindEntry } from './results';
 import { getJob, insertJob, listJobs, publicJob, updateJob, type JobPatch, type StoredJob } from './store';
 import { RateGate, systemClock, Throttle, type Clock } from './throttle';
 
@@ -33,6 +36,8 @@ export interface RunnerOptions {
   db(project: string): Db;
   /** The canonical path of a project (symlinks resolved), so one project has one key. */
   resolveProject?(project: string): string;
+  /** How a kind's results are stored (./results.ts); a kind without one is done when its worker is. */
+  stores?(kind: string): KindEntry | undefined;
   launcher?: ProcessLauncher;
   worker?: WorkerSpec;
   /** Extra environment for workers (tests: LOCI_JOB_MODULES). */
@@ -53,6 +58,12 @@ export interface RunnerOptions {
 export interface StartOptions {
   /** Needs the compute device: runs after the device jobs queued before it. Default true. */
   device?: boolean;
+  /**
+   * Links the new job to the row its result belongs to (a run's job_id, a scan's), in the
+   * transaction that inserts the job: a crash can never leave a job whose result has no row to go
+   * to (the store would find none and the job would end done with nothing stored).
+   */
+  link?: (db: Db, jobId: string) => void;
 }
 
 interface Active {
@@ -99,6 +110,8 @@ export class JobRunner {
   private readonly queue = new JobQueue<QueuedJob>();
   private readonly active = new Map<string, Active>();
   private readonly waiters = new Map<string, ((job: JobInfo) => void)[]>();
+  /** Jobs whose worker finished and whose result this runner is storing. */
+  private readonly finishing = new Map<string, Promise<void>>();
   private readonly launcher: ProcessLauncher;
   private workerSpec: WorkerSpec | undefined;
   private readonly clock: Clock;
@@ -133,7 +146,7 @@ export class JobRunner {
   /** Resolves when the job stops running in this runner (done, failed, cancelled, paused, interrupted). */
   wait(project: string, jobId: string): Promise<JobInfo> {
     const job = this.get(project, jobId);
-    if (!this.active.has(jobId) && !this.queue.has(jobId)) return Promise.resolve(job);
+    if (!this.active.has(jobId) && !this.queue.has(jobId) && !this.finishing.has(jobId)) return Promise.resolve(job);
     return new Promise((resolve) => {
       const list = this.waiters.get(jobId) ?? [];
       list.push(resolve);
@@ -151,17 +164,20 @@ export class JobRunner {
     const db = this.opts.db(path);
     const id = newJobId();
     const device = options.device ?? true;
-    insertJob(db, {
-      id,
-      kind,
-      params: params ?? {},
-      device,
-      logPath: join(this.opts.dataDir, 'logs', `${id}.log`),
-      checkpointDir: join(this.opts.dataDir, 'checkpoints', id),
-      runnerId: this.id,
-      runnerPid: process.pid,
-      now: this.now(),
-    });
+    db.transaction(() => {
+      insertJob(db, {
+        id,
+        kind,
+        params: params ?? {},
+        device,
+        logPath: join(this.opts.dataDir, 'logs', `${id}.log`),
+        checkpointDir: join(this.opts.dataDir, 'checkpoints', id),
+        runnerId: this.id,
+        runnerPid: process.pid,
+        now: this.now(),
+      });
+      options.link?.(db, id);
+    }).immediate();
     const job = this.stored(path, id);
     this.emitState(job);
     this.queue.enqueue({ id, project: path, device });
@@ -209,15 +225,23 @@ export class JobRunner {
 
   /**
    * Marks the jobs of `project` that a Loci process left behind as interrupted: `running` or
-   * `queued` but owned by a runner that no longer exists (the app was killed, or crashed).
+   * `queued` but owned by a runner that no longer exists (the app was killed, or crashed). One
+   * whose worker had finished (done.json) is claimed by this runner and its result stored.
    */
   recover(project: string): JobInfo[] {
     const path = this.path(project);
     const db = this.opts.db(path);
     const recovered: JobInfo[] = [];
     for (const job of listJobs(db, path, { states: ['running', 'queued'] })) {
-      if (job.runnerId === this.id && (this.active.has(job.id) || this.queue.has(job.id))) continue;
+      if (job.runnerId === this.id && (this.active.has(job.id) || this.queue.has(job.id) || this.finishing.has(job.id))) continue;
       if (job.runnerId !== this.id && isOwnerAlive(job.runnerId, job.runnerPid)) continue;
+      const done = job.state === 'running' && !this.closed ? readDone(job.checkpointDir) : null;
+      if (done) {
+        // Two Loci may claim it at once; only the one whose id is on the row when it commits stores it.
+        const claimed = this.write(path, job.id, { runnerId: this.id, runnerPid: process.pid, workerPid: null, message: 'Finished while no Loci was watching; saving its result' }, 'running');
+        if (claimed) this.finish(path, job.id, done.result);
+        continue;
+      }
       const message =
         job.state === 'running'
           ? 'Interrupted: Loci stopped while this job ran; resume continues from its last checkpoint'
@@ -261,12 +285,13 @@ export class JobRunner {
     this.waiters.clear();
   }
 
-  /** Like shutdown, then waits until every worker has exited (tests, and a CLI that wants to exit cleanly). */
+  /** Like shutdown, then waits until every worker has exited and every result being stored is (tests, and a CLI that wants to exit cleanly). */
   async shutdownAndWait(): Promise<void> {
     const children = [...this.active.values()].map((a) => a.child).filter((c): c is WorkerProcess => c !== null);
     const exited = children.map((c) => new Promise<void>((resolve) => c.onExit(() => resolve())));
+    const storing = [...this.finishing.values()];
     this.shutdown();
-    await Promise.all(exited);
+    await Promise.all([...exited, ...storing]);
   }
 
   /** Jobs this runner is running or has queued (for tests and the status bar). */
@@ -359,6 +384,14 @@ export class JobRunner {
       return;
     }
     const checkpointDir = job.checkpointDir ?? join(this.opts.dataDir, 'checkpoints', item.id);
+    const done = readDone(checkpointDir);
+    if (done) {
+      // Its worker finished in an earlier run but the result was not stored (a crash, or a store
+      // that failed): store it now rather than doing the work again.
+      this.queue.release(item.id);
+      this.finish(item.project, item.id, done.result);
+      return;
+    }
     mkdirSync(checkpointDir, { recursive: true });
     const logFile = new JobLogFile(job.logPath ?? join(this.opts.dataDir, 'logs', `${item.id}.log`));
     logFile.note('info', `run ${attempt} of job ${item.id} (${job.kind}) started`);
@@ -453,8 +486,10 @@ export class JobRunner {
   private onExit(a: Active, code: number | null, signal: NodeJS.Signals | null): void {
     if (a.killTimer) clearTimeout(a.killTimer);
     this.active.delete(a.id);
-    this.queue.release(a.id);
     const outcome = a.outcome;
+    // A device job that finished holds the device until its result is stored (finish releases it),
+    // so the next one starts after this one has ended.
+    if (outcome?.type !== 'done' || a.stopping === 'cancel' || this.closed) this.queue.release(a.id);
     const exitText = signal ? `signal ${signal}` : `exit code ${code}`;
     a.logFile.note(outcome?.type === 'failed' || (!outcome && !a.stopping) ? 'error' : 'info', `run ended: ${outcome?.type ?? 'no result'} (${exitText})`);
     if (outcome?.type === 'failed' && outcome.stack) a.logFile.note('error', outcome.stack);
@@ -466,7 +501,10 @@ export class JobRunner {
     const now = this.now();
     let patch: JobPatch;
     if (outcome?.type === 'done' && a.stopping !== 'cancel') {
-      patch = { state: 'done', fraction: 1, etaSeconds: 0, result: outcome.result, message: 'Finished' };
+      this.write(a.project, a.id, { workerPid: null, requested: null }, 'running');
+      this.finish(a.project, a.id, outcome.result);
+      this.pump();
+      return;
     } else if (outcome?.type === 'stopped' || (outcome?.type === 'done' && a.stopping === 'cancel')) {
       const reason = outcome.type === 'stopped' ? outcome.reason : 'cancel';
       patch = { state: FINAL_STATE[reason], etaSeconds: null, message: STOPPED_MESSAGE[reason] };
@@ -483,18 +521,109 @@ export class JobRunner {
     this.pump();
   }
 
+  /**
+   * Stores the result of a job whose worker finished (`result`: what its handler returned), once:
+   * see ./results.ts. The job stays `running` until the one transaction marks it `done`; a store
+   * that throws marks it `failed` (resume tries again). Tracked in `finishing` meanwhile.
+   */
+  private finish(project: string, jobId: string, result: unknown): void {
+    if (this.finishing.has(jobId)) return;
+    // Started a tick later, so `finishing` holds it before anything can announce the job's end.
+    const p = Promise.resolve()
+      .then(() => this.storeResult(project, jobId, result))
+      .finally(() => {
+        this.finishing.delete(jobId);
+        this.queue.release(jobId);
+        // Not stored by this runner (another Loci got to it first): those waiting here hear how it stands.
+        const list = this.active.has(jobId) || this.queue.has(jobId) ? [] : (this.waiters.get(jobId) ?? []);
+        const job = list.length ? this.tryStored(project, jobId) : null;
+        if (job) {
+          this.waiters.delete(jobId);
+          for (const w of list) w(publicJob(job));
+        }
+        this.pump();
+      });
+    this.finishing.set(jobId, p);
+  }
+
+  private async storeResult(project: string, jobId: string, result: unknown): Promise<void> {
+    const job = this.tryStored(project, jobId);
+    if (!job || job.state !== 'running' || job.runnerId !== this.id) return;
+    const entry = this.opts.stores?.(job.kind);
+    if (entry) {
+      this.write(project, jobId, { message: 'Saving the result into the project', fraction: 1, etaSeconds: 0 }, 'running');
+      const saving = this.tryStored(project, jobId);
+      if (saving && !this.closed) this.emitState(saving);
+    }
+    try {
+      const finished = checkResult(entry, publicJob(job), result);
+      const prepared = entry?.store.prepare ? await entry.store.prepare(finished) : undefined;
+      if (!commitResult(this.opts.db(project), this.id, finished, entry?.store, prepared, this.now())) return;
+      const stored = this.tryStored(project, jobId);
+      if (!stored) return;
+      if (entry?.store.stored) {
+        try {
+          await entry.store.stored(publicJob(stored));
+        } catch (err) {
+          this.opts.log.warn(`job ${jobId} (${job.kind}): its result is stored, but tidying up after it failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      this.announce(jobId, stored);
+    } catch (err) {
+      if (this.closed) return; // the projects are closing: the next Loci finds done.json and stores it
+      const message = err instanceof Error ? err.message : String(err);
+      // A user's problem (a name taken meanwhile, a removed genome) is the job's error; anything else is ours, so log it too.
+      if (!(err instanceof ApiError)) this.opts.log.warn(`job ${jobId} (${job.kind}) finished but its result could not be stored in ${project}: ${message}`);
+      if (job.checkpointDir) writeFailure(job.checkpointDir, err);
+      this.finalWrite(project, jobId, {
+        state: 'failed',
+        message: 'Finished, but its result could not be stored',
+        error: `${message}\nThe job's work is kept: resume it to try storing the result again, or cancel it.`,
+        etaSeconds: null,
+        endedAt: this.now(),
+        workerPid: null,
+        requested: null,
+      }, 'running');
+    }
+  }
+
   /** Writes a job's final state of this run, emits it, and wakes those waiting on it. */
   private finalWrite(project: string, jobId: string, patch: JobPatch, from: JobState): void {
     if (patch.state) assertTransition(jobId, from, patch.state);
     if (!this.write(project, jobId, patch, from)) return;
     const job = this.tryStored(project, jobId);
     if (!job) return;
+    // Those waiting hear of it once its kind's store has removed what it made, so a caller that
+    // sees `cancelled` finds the files gone (the UI hears of the state at once).
+    const discarding = job.state === 'cancelled' ? this.discard(job) : null;
+    if (!discarding || this.finishing.has(jobId)) return this.announce(jobId, job);
+    if (!this.closed) this.emitState(job);
+    const p = discarding.finally(() => {
+      this.finishing.delete(jobId);
+      this.announce(jobId, this.tryStored(project, jobId) ?? job);
+    });
+    this.finishing.set(jobId, p);
+  }
+
+  /** Emits a job's new state and, once it no longer runs, wakes those waiting on it. */
+  private announce(jobId: string, job: StoredJob): void {
     if (!this.closed) this.emitState(job);
     if (!isActive(job.state)) {
+      this.queue.release(jobId); // a job that ended holds the device no longer
       const list = this.waiters.get(jobId) ?? [];
       this.waiters.delete(jobId);
       for (const w of list) w(publicJob(job));
     }
+  }
+
+  /** A job cancelled for good: its kind's store removes what it made (best effort; never rejects). Null when the kind has nothing to remove. */
+  private discard(job: StoredJob): Promise<void> | null {
+    const discard = this.opts.stores?.(job.kind)?.store.discard;
+    if (!discard) return null;
+    const failed = (err: unknown) => this.opts.log.warn(`job ${job.id} (${job.kind}) was cancelled, but removing its files failed: ${err instanceof Error ? err.message : String(err)}`);
+    return Promise.resolve()
+      .then(() => discard(publicJob(job)))
+      .catch(failed);
   }
 
   private write(project: string, jobId: string, patch: JobPatch, onlyIfState?: JobState): boolean {

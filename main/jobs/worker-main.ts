@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeDone, writeFailure } from './files';
 import type { FromWorker, JobReport, LogLevel, StopReason, ToWorker } from './protocol';
 import { jobHandler, type JobContext } from './registry';
 import { Throttle } from './throttle';
@@ -124,12 +125,22 @@ export async function runWorker(channel: ParentChannel): Promise<number> {
     mkdirSync(start.checkpointDir, { recursive: true });
     const handler = await jobHandler(start.kind);
     const result = await handler(ctx);
-    outcome = signal.aborted ? { type: 'stopped', reason: signal.reason as StopReason } : { type: 'done', result: toJson(result) };
+    if (signal.aborted) {
+      outcome = { type: 'stopped', reason: signal.reason as StopReason };
+    } else {
+      // On disk before the runner hears of it: a serving process that dies now finds the job
+      // finished when it (or another Loci) opens the project, and stores its result then.
+      const value = toJson(result);
+      writeDone(start.checkpointDir, value);
+      outcome = { type: 'done', result: value };
+    }
   } catch (err) {
     if (signal.aborted) {
       outcome = { type: 'stopped', reason: signal.reason as StopReason };
     } else {
       const e = err instanceof Error ? err : new Error(String(err));
+      // The caller gets the API error itself (file, line, field issues), not only its message.
+      writeFailure(start.checkpointDir, err);
       outcome = { type: 'failed', message: e.message, stack: e.stack };
     }
   }

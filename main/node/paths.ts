@@ -1,9 +1,10 @@
 // Where Loci keeps its data, and where its own files (package.json, the built renderer) are,
 // whether it runs from sources (tsx), from the esbuild bundle in dist/, or inside Electron's asar.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiError } from '../../shared/contract/errors';
 
 /**
  * The app's data directory: $LOCI_HOME, else the platform's per-user data folder
@@ -52,4 +53,15 @@ export function appVersion(): string {
 /** The built renderer (Vite's output) that browser mode and Electron serve. */
 export function rendererDir(): string {
   return join(packageRoot(), 'dist', 'renderer');
+}
+
+/** The canonical path of an existing project file (symlinks resolved), so one project has one key; else not_found. */
+export function existingPath(path: string): string {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    // The path as the user typed it; where that leads only when it differs (a relative path).
+    const full = resolve(path);
+    throw new ApiError({ code: 'not_found', message: `No project file at ${path}${full !== path ? ` (${full})` : ''}`, file: full });
+  }
 }

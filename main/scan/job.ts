@@ -12,54 +12,19 @@
 // chromosome with a stand-in scorer and measure its memory (test/integration/scan-memory.test.ts).
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendPreference } from '../../shared/contract/system';
 import { reverseComplement } from '../datasets/sequence';
-import { writeBigWig, type BigWigChrom } from '../genome/bigwig';
+import { writeBigWig } from '../genome/bigwig';
 import { registerLazyJobKind, throwIfStopped, type JobContext, type JobHandler } from '../jobs/registry';
 import { writeFileAtomic } from '../node/atomic';
+import { scanKind, type ScanJobParams, type ScanResultFile } from './protocol';
 import { planChunks, totalBases, windowsOverlapping, type ScanInterval } from './plan';
 import { bestMccThreshold, perBaseMean, type Intervals } from './scores';
 
-export const SCAN_RESULT_FILE = 'result.json';
 const STATE_FILE = 'state.json';
 const RECORD_BYTES = 16;
+const SCAN_RESULT_FILE = scanKind.files.result;
 
-export interface ScanJobParams {
-  scanId: number;
-  /** Here so that models.remove sees the job as a use of the model. */
-  modelId: number;
-  modelDir: string;
-  genome: { fastaPath: string; faiPath: string; gziPath: string | null };
-  /** Every sequence of the genome, in its order (the bigWig's chromosome list). */
-  chroms: BigWigChrom[];
-  /** JSON ScanInterval[]: sorted, merged, within the chromosomes. */
-  intervalsPath: string;
-  window: number;
-  stride: number;
-  strand: 'forward' | 'reverse' | 'both';
-  combine: 'mean' | 'max';
-  classes: number[];
-  numLabels: number;
-  batchSize: number;
-  maxTokens: number;
-  chunkBp: number;
-  backend: BackendPreference;
-  /** JSON [sequence, label index][] of the run's dev set, or null (threshold 0.5). */
-  devPath: string | null;
-}
-
-export type TrackStrand = 'combined' | 'forward' | 'reverse';
-
-export interface ScanResultFile {
-  tracks: { classIndex: number; strand: TrackStrand; path: string; bytes: number; min: number; max: number }[];
-  thresholds: { classIndex: number; threshold: number; source: 'dev-mcc' | 'default-0.5'; devMcc: number | null }[];
-  runtimeSeconds: number;
-  backend: string;
-  bpDone: number;
-  bpTotal: number;
-  windows: number;
-  truncatedWindows: number;
-}
+type TrackStrand = ScanResultFile['tracks'][number]['strand'];
 
 interface ScanState {
   nextChunk: number;
@@ -308,7 +273,7 @@ export async function runScan(ctx: JobContext<ScanJobParams>, scorer: WindowScor
   return result;
 }
 
-registerLazyJobKind('scan', async () => {
+registerLazyJobKind(scanKind, async () => {
   const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { Scorer }] = await Promise.all([
     import('../engine/backend'),
     import('../engine/checkpoint/folder'),

@@ -108,21 +108,21 @@ export class OpenProjects {
     }
   }
 
-  /** Closes the project, checkpointing its WAL; returns (and logs) what went wrong, or null. */
-  close(realPath: string): string | null {
+  /** Closes the project, checkpointing its WAL; returns (and logs, unless `log` is false: the caller reports it) what went wrong, or null. */
+  close(realPath: string, log = true): string | null {
     const handle = this.handles.get(realPath);
     this.handles.delete(realPath);
     if (!handle) return null;
     const problem = closeProjectFile(handle.db, realPath);
-    if (problem) this.log.warn(problem);
+    if (problem && log) this.log.warn(problem);
     return problem;
   }
 
   /** Closes every project; returns the problems (see close). */
-  closeAll(): string[] {
+  closeAll(log = true): string[] {
     const problems: string[] = [];
     for (const path of [...this.handles.keys()]) {
-      const problem = this.close(path);
+      const problem = this.close(path, log);
       if (problem) problems.push(problem);
     }
     return problems;

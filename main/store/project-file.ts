@@ -24,9 +24,10 @@
 // failing later in the middle of some other operation.
 import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import { MIGRATIONS, type Migration } from './migrations';
+import { isNoSpace } from '../node/disk';
 import { damagedError, sqliteProblem, writeBlocker } from './problems';
 
 export type Db = Database.Database;
@@ -294,10 +295,20 @@ export function closeProjectFile(db: Db, path: string = db.name): string | null 
     if (!db.readonly) {
       const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
       // busy: another connection (the app, the CLI) is reading; it checkpoints when it closes.
-      if (row && row.busy === 0) db.pragma('journal_mode = DELETE');
+      if (row && row.busy === 0) {
+        try {
+          db.pragma('busy_timeout = 0'); // closing: do not wait for the other Loci
+          db.pragma('journal_mode = DELETE');
+        } catch (err) {
+          // Leaving WAL mode needs the file to itself: another Loci has it open (and leaves WAL mode
+          // when it closes). Everything is folded in already, so this is no problem.
+          if ((err as { code?: unknown }).code !== 'SQLITE_BUSY') throw err;
+        }
+      }
     }
   } catch (err) {
-    problem = sqliteProblem(err, path)?.message ?? (err instanceof Error ? err.message : String(err));
+    // Not sqliteProblem's no-space text: it says nothing was changed, and here the changes were made (they are in the WAL).
+    problem = isNoSpace(err) ? `not enough disk space in ${dirname(path)} to write them into the file` : (sqliteProblem(err, path)?.message ?? (err instanceof Error ? err.message : String(err)));
   } finally {
     db.close();
   }

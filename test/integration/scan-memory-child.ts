@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FastaReader } from '../../main/genome/fasta/reader';
 import { JobStopped, type JobContext } from '../../main/jobs/registry';
-import { runScan, type ScanJobParams, type WindowScorer } from '../../main/scan/job';
+import { runScan, type WindowScorer } from '../../main/scan/job';
+import type { ScanJobParams } from '../../main/scan/protocol';
 
 const [fasta, dir, window, stride, stopAfter] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 

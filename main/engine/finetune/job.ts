@@ -16,57 +16,20 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackendPreference } from '../../../shared/contract/system';
 import type { TestMetrics } from '../../../shared/contract/training';
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../../jobs/registry';
+import { finetuneKind, type FinetuneJobParams, type MetricsLine, type RunDataFile, type RunResultFile } from './protocol';
 import type { ClassificationMetrics } from '../metrics';
-import type { DevRecord, FinetuneOptions, FinetuneResult, LabelledExample, TestPrediction } from './index';
+import type { DevRecord, FinetuneResult, LabelledExample, TestPrediction } from './index';
 
-export const METRICS_FILE = 'run-metrics.jsonl';
-export const RESULT_FILE = 'result.json';
+export const METRICS_FILE = finetuneKind.files.metrics;
+export const RESULT_FILE = finetuneKind.files.result;
 export const FINETUNE_SUBDIR = 'finetune';
 export const MOST_WRONG = 20;
 /** Train points written at most this often (the curve needs no more; the bar gets every step). */
 const TRAIN_POINT_MS = 200;
 
-/** What the training service writes for the worker: class names and the three splits as [sequence, label index]. */
-export interface RunDataFile {
-  classNames: string[];
-  train: [string, number][];
-  dev: [string, number][];
-  test: [string, number][];
-}
-
-export interface FinetuneJobParams {
-  /** The project's run id (for people reading the job list). */
-  runId: number;
-  /** RunDataFile written by the service. */
-  dataPath: string;
-  modelDir: string;
-  outDir: string;
-  options: FinetuneOptions;
-  backend: BackendPreference;
-}
-
-export type MetricsLine =
-  | { t: 'start'; attempt: number; from: number }
-  | { t: 'backend'; name: string; summary: string }
-  | { t: 'train'; step: number; loss: number; lr: number; tps: number | null }
-  | { t: 'dev'; step: number; loss: number; mcc: number | null; accuracy: number | null; f1: number | null };
-
-export interface RunResultFile {
-  steps: number;
-  totalSteps: number;
-  bestStep: number | null;
-  bestDevLoss: number | null;
-  stoppedEarly: boolean;
-  test: TestMetrics | null;
-  mostWrong: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
-  mostConfident?: { index: number; sequence: string; label: string; predicted: string; confidence: number }[];
-  throughput: { tokensPerSecond: number | null; secondsPerEpoch: number | null };
-  modelOut: string | null;
-  devHistory: DevRecord[];
-}
+export type { FinetuneJobParams, MetricsLine, RunDataFile, RunResultFile };
 
 /** The engine's metrics in the contract's shape (curves of class 1: the positive class of a binary task). */
 export function toTestMetrics(m: ClassificationMetrics, classNames: readonly string[]): TestMetrics {
@@ -125,7 +88,7 @@ function resultFile(r: FinetuneResult, data: RunDataFile, trainExamples: number)
   };
 }
 
-registerLazyJobKind('finetune', async () => {
+registerLazyJobKind(finetuneKind, async () => {
   const [{ finetune }, { initBackend }, { readSidecar, writeJsonAtomic }] = await Promise.all([import('./finetune'), import('../backend'), import('../train/state')]);
   const handler = async (ctx: JobContext<FinetuneJobParams>) => {
     const p = ctx.params;

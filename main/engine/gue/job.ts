@@ -3,20 +3,11 @@
 // when such a job runs. Resuming is runGue's own: finished units in outDir are never redone and an
 // interrupted unit continues from its checkpoint.
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../../jobs/registry';
-import type { GueRunOptions } from './runner';
+import { gueKind, type GueJobParams, type GueJobResult } from './protocol';
 
-export type GueJobParams = Omit<GueRunOptions, 'signal' | 'onLog' | 'onProgress' | 'worker'> & {
-  /** The project models benchmarked (for the Models page's list; the runner reads the folders). */
-  modelIds: number[];
-};
+export type { GueJobParams, GueJobResult };
 
-export interface GueJobResult {
-  jsonPath: string;
-  markdownPath: string;
-  failures: { key: string; error: string }[];
-}
-
-registerLazyJobKind('gue', async () => {
+registerLazyJobKind(gueKind, async () => {
   const { runGue } = await import('./runner');
   const handler = async (ctx: JobContext<GueJobParams>): Promise<GueJobResult> => {
     const { modelIds: _ids, ...options } = ctx.params;

@@ -16,13 +16,14 @@ import type { FinetuneMode, FinetuneOptions } from '../finetune/options';
 import { countParameters } from '../model/index';
 import { writeJsonAtomic } from '../train/state';
 import { writeFileAtomic } from '../checkpoint/folder';
+import { gueKind } from './protocol';
 import { parsePublishedScores, type PublishedScores } from './published';
 import { buildResults, resultsMarkdown, scratchLabel, type GueResultsFile } from './report';
 import { findGueTasks, type GueTask } from './tasks';
 import { readUnitResult, type GueUnitResult, type GueUnitSpec } from './unit';
 
-export const RESULTS_JSON = 'gue-results.json';
-export const RESULTS_MD = 'gue-results.md';
+export const RESULTS_JSON = gueKind.files.resultsJson;
+export const RESULTS_MD = gueKind.files.resultsMarkdown;
 
 export interface GueModelSpec {
   /** Label in the tables. */

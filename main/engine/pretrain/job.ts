@@ -1,13 +1,13 @@
 // The `pretrain` job kind: (continued) MLM pre-training in a worker process. Imported by
 // main/jobs/kinds.ts; the engine loads only when such a job runs. A resumed job finds its
 // checkpoint in params.outDir/training_state and continues from it.
+// Protocol (params, result): ./protocol.ts.
 import { registerLazyJobKind, type JobContext, type JobHandler } from '../../jobs/registry';
-import type { BackendPreference } from '../../../shared/contract/system';
-import type { PretrainOptions } from './pretrain';
+import { pretrainKind, type PretrainJobParams } from './protocol';
 
-export type PretrainJobParams = Omit<PretrainOptions, 'signal' | 'onProgress' | 'onEval' | 'onLog' | 'resume'> & { backend?: BackendPreference };
+export type { PretrainJobParams };
 
-registerLazyJobKind('pretrain', async () => {
+registerLazyJobKind(pretrainKind, async () => {
   const [{ pretrain }, { initBackend }] = await Promise.all([import('./pretrain'), import('../backend')]);
   const handler = async (ctx: JobContext<PretrainJobParams>) => {
     const { backend, ...options } = ctx.params;

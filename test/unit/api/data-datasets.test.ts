@@ -208,6 +208,43 @@ test('a cancelled build changes nothing; a paused one is stored when it is resum
   assert.equal((await h.call('jobs.get', { project, jobId })).state, 'done');
 });
 
+/** Resolves when job `jobId` reaches `state` (heard on the bus). */
+function untilState(h: Harness, jobId: string, state: string): Promise<void> {
+  return new Promise((resolve) => {
+    const off = h.ctx.bus.on('job.progress', (e) => {
+      if (e.jobId === jobId && e.state === state) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+test('issue 9 defect 1: a build paused and resumed twice is stored once when it finishes', async (t) => {
+  const { h, project, genome, set } = await withRegions(t);
+  const spec: DatasetSpec = { source: 'regions', genomeId: genome.id, regionSets: [{ id: set.id }], window: { mode: 'centred', length: 100 }, negatives: { strategy: 'gc-matched' }, split: blocks };
+  const before = counts(project);
+  const first = stopWhenRunning(h, project, 'dataset-build', 'jobs.pause');
+  assert.equal((await rejection(h.call('datasets.build', { project, name: 'twice', spec }))).code, 'cancelled');
+  const jobId = await first;
+  // Resumed, paused again while running, and resumed again, all within a few seconds; nobody waits on a request.
+  const second = stopWhenRunning(h, project, 'dataset-build', 'jobs.pause');
+  const pausedAgain = untilState(h, jobId, 'paused');
+  await h.call('jobs.resume', { project, jobId });
+  await second;
+  await pausedAgain;
+  assert.deepEqual(counts(project), before);
+  const done = untilState(h, jobId, 'done');
+  await h.call('jobs.resume', { project, jobId });
+  await done;
+  const job = await h.call('jobs.get', { project, jobId });
+  assert.equal(job.state, 'done');
+  const list = await h.call('datasets.list', { project });
+  assert.deepEqual(list.map((d) => d.name), ['twice']);
+  assert.equal(counts(project).dataset_items, list[0]!.total);
+  assert.equal(existsSync(job.checkpointDir!), false, 'the job folder (and its result file) is removed once stored');
+});
+
 test('counts in warnings agree with their nouns', () => {
   assert.equal(countOf(1, 'duplicate window'), '1 duplicate window');
   assert.equal(countOf(2, 'duplicate window'), '2 duplicate windows');

@@ -152,7 +152,7 @@ test('the run follows its job (running, paused, resumed, done); curves, result a
   const test = { mcc: 0.5, accuracy: 0.75, f1Macro: 0.74, precisionMacro: 0.76, recallMacro: 0.75, auroc: 0.8, auprc: 0.82, perClass: [], confusion: [[4, 1], [1, 3]], roc: [{ x: 0, y: 0 }, { x: 1, y: 1 }], pr: [] };
   const result: RunResultFile = { steps: 8, totalSteps: 8, bestStep: 8, bestDevLoss: 0.4, stoppedEarly: false, test, mostWrong: [{ index: 2, sequence: 'ACGT', label: 'motif', predicted: 'background', confidence: 0.9 }], throughput: { tokensPerSecond: 150, secondsPerEpoch: 12 }, modelOut: outDir, devHistory: [] };
   writeFileSync(join(s2.checkpointDir, 'result.json'), JSON.stringify(result));
-  w2.finish({ steps: 8 });
+  w2.finish({ steps: 8, bestStep: 8, testMcc: 0.5, modelOut: outDir });
   const end = await waitForRun(h.ctx, h.project, 1);
   assert.deepEqual([end.state, end.step, end.totalSteps, end.testMcc, end.testF1, end.bestStep, end.outputModelId], ['done', 8, 8, 0.5, 0.74, 8, 2]);
   const run = await h.call('training.get', { project: h.project, runId: 1 });
