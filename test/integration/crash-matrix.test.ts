@@ -12,12 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MethodName } from '../../shared/contract';
 import { projectDb } from '../../main/api/projects';
 import { pidAlive } from '../../main/jobs/owners';
-import { insertDataset } from '../../main/store/data-repo';
 import { bases, wrap, writeGenome, writeSites } from '../unit/api/data-helpers';
 import { writeBpeModel } from '../unit/api/models-helpers';
 import { jobsHarness, type JobsHarness } from '../unit/jobs/fixtures/harness';
 import { cliEntry, repoRoot } from '../helpers/cli-process';
-import { CLASSES, integrity, motifItems } from './finetune-job-fixture';
+import { insertMotifDataset, integrity, motifItems } from './finetune-job-fixture';
 import { genomeFasta, writeKmerClassifier } from './scan-fixture';
 
 type Killed = 'worker' | 'server' | 'cli';
@@ -90,8 +89,7 @@ const KINDS: KindCase[] = [
     jobKind: 'finetune',
     async setup(h) {
       const model = await h.call('models.importFolder', { project: h.project, path: await writeBpeModel(join(h.dir, 'tiny-bpe'), { card: false }), name: 'tiny-bpe' });
-      const meta = { kind: 'classification', genomeId: null, regionSetId: null, provenance: {}, split: {}, summary: {}, createdAt: new Date().toISOString() };
-      const datasetId = insertDataset(projectDb(h.ctx, h.project), { ...meta, name: 'motif', classes: CLASSES }, motifItems(80, 7));
+      const datasetId = insertMotifDataset(projectDb(h.ctx, h.project), motifItems(80, 7));
       return { modelId: model.id, datasetId };
     },
     call: (h, s, i) => ({ method: 'training.start', input: { project: h.project, datasetId: s.datasetId, modelId: s.modelId, name: `f${i}`, settings: tinyTrain } }),
@@ -129,12 +127,12 @@ const KINDS: KindCase[] = [
 ];
 
 /** The newest job of `kind` once it runs in a worker process. */
-async function runningJob(h: JobsHarness, kind: string, after: Set<string>, child?: ChildProcess): Promise<{ id: string; pid: number }> {
+async function runningJob(h: JobsHarness, kind: string, after: Set<string>, child?: ChildProcess, stderr: () => string = () => ''): Promise<{ id: string; pid: number }> {
   const db = projectDb(h.ctx, h.project);
   for (let i = 0; i < 6000; i++) {
     const row = db.prepare(`SELECT id, worker_pid AS pid FROM jobs WHERE kind = ? AND state = 'running' AND worker_pid IS NOT NULL ORDER BY created_at DESC LIMIT 1`).get(kind) as { id: string; pid: number } | undefined;
     if (row && !after.has(row.id)) return row;
-    if (child && child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before its ${kind} job ran`);
+    if (child && child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before its ${kind} job ran: ${stderr()}`);
     await sleep(5);
   }
   throw new Error(`no ${kind} job ran within 30 s`);
@@ -204,9 +202,11 @@ async function cell(t: { after(fn: () => void): void }, h: JobsHarness, k: KindC
         const child =
           killed === 'server'
             ? spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/crash-serve.ts'), h.project, h.ctx.dataDir, k.call(h, s, i).method, JSON.stringify(k.call(h, s, i).input), k.jobKind], { cwd: repoRoot, stdio: 'ignore' })
-            : spawn(process.execPath, ['--import', 'tsx', cliEntry, ...k.cli!(h, s, i)], { cwd: repoRoot, stdio: 'ignore', env: { ...process.env, LOCI_HOME: join(h.dir, 'home'), LOCI_DEBUG: '' } });
+            : spawn(process.execPath, ['--import', 'tsx', cliEntry, ...k.cli!(h, s, i)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOCI_HOME: join(h.dir, 'home'), LOCI_DEBUG: '' } });
         t.after(() => child.kill('SIGKILL'));
-        const job = await runningJob(h, k.jobKind, seen, child);
+        let stderr = '';
+        child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+        const job = await runningJob(h, k.jobKind, seen, child, () => stderr);
         child.kill('SIGKILL');
         await exited(job.pid);
         outcome = await recoverAndFinish(h, job.id);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { projectDb } from '../../main/api/projects';
 import { insertDataset, type DatasetItemRow, type SplitName } from '../../main/store/data-repo';
+import type { Db } from '../../main/store/project-file';
 import { Prng } from '../../main/engine/train/prng';
 import { SPLITS } from '../../main/datasets/spec';
 import { summariseSplit } from '../../main/datasets/summary';
@@ -36,19 +37,21 @@ export interface FinetuneHarness extends JobsHarness {
   modelId: number;
 }
 
-export async function finetuneHarness(t: { after(fn: () => void | Promise<void>): void }, opts: { examples?: number } = {}): Promise<FinetuneHarness> {
-  const h = await jobsHarness(t);
-  const model = await h.call('models.importFolder', { project: h.project, path: await writeBpeModel(join(h.dir, 'tiny-bpe'), { card: false }), name: 'tiny-bpe' });
-  const db = projectDb(h.ctx, h.project);
-  const items = motifItems(opts.examples ?? 200, 7);
-  // A summary as a build stores it, so datasets.list (the CLI resolves names through it) can describe it.
+/** Stores `items` as the dataset "motif", with a summary as a build stores it, so datasets.list (the CLI resolves names through it) can describe it. */
+export function insertMotifDataset(db: Db, items: DatasetItemRow[]): number {
   const splits = Object.fromEntries(SPLITS.map((sp) => [sp, summariseSplit(items.filter((i) => i.split === sp) as never, CLASSES)]));
   const summary = { source: 'table', classes: CLASSES, total: items.length, splits, split: 'fixed in the fixture', dropped: {}, warnings: [] };
-  const datasetId = insertDataset(
+  return insertDataset(
     db,
     { name: 'motif', kind: 'classification', genomeId: null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
     items,
   );
+}
+
+export async function finetuneHarness(t: { after(fn: () => void | Promise<void>): void }, opts: { examples?: number } = {}): Promise<FinetuneHarness> {
+  const h = await jobsHarness(t);
+  const model = await h.call('models.importFolder', { project: h.project, path: await writeBpeModel(join(h.dir, 'tiny-bpe'), { card: false }), name: 'tiny-bpe' });
+  const datasetId = insertMotifDataset(projectDb(h.ctx, h.project), motifItems(opts.examples ?? 200, 7));
   return { ...h, datasetId, modelId: model.id };
 }
 
