@@ -63,8 +63,8 @@ loci runs show "$run_id" --project "$project" --json > "$work/run.json"
 loci scan --project "$project" --run "$run_id" --region "$SCAN_CHROM:1-$SCAN_END" --backend "$BACKEND" --quiet --json > "$work/scan.json"
 scan_id="$(json 'v.id' < "$work/scan.json")"
 threshold="$(json 'v.thresholds[0].threshold' < "$work/scan.json")"
-loci scans export "$scan_id" --project "$project" --format bed --out "$work/called.bed" >/dev/null
-loci scans export "$scan_id" --project "$project" --format bedgraph --out "$work/scores.bedgraph" >/dev/null
+loci scans export "$scan_id" --project "$project" --out "$work/called.bed" >/dev/null
+loci scans export "$scan_id" --project "$project" --out "$work/scores.bedgraph" >/dev/null
 
 # 4. Example annotations. Missed: start sites in the region whose per-base score is lowest (below
 #    the threshold). False positives: called regions with no start site within 150 bp (the
@@ -99,7 +99,7 @@ awk -F'\t' -v pick="$PICK" '
 } > "$work/picked.gff3"
 [[ $(grep -vc '^#' "$work/picked.gff3") -ge 2 ]] || { echo "make-demo-model: the scan gave too few examples to annotate ($work/picked.gff3)" >&2; exit 1; }
 # Through Loci itself, so the shipped file is what `loci annotations export` writes (and imports cleanly).
-loci annotations list --project "$project" --json | json 'v.length' | grep -qx 0 || { echo "make-demo-model: the work project already has annotations: use a fresh LOCI_DEMO_WORK" >&2; exit 1; }
+loci annotations list --project "$project" --json | json 'v.total' | grep -qx 0 || { echo "make-demo-model: the work project already has annotations: use a fresh LOCI_DEMO_WORK" >&2; exit 1; }
 loci annotations import "$work/picked.gff3" --project "$project" >/dev/null
 loci annotations export "$work/example-annotations.gff3" --project "$project" >/dev/null
 
@@ -113,15 +113,18 @@ const [run, scan, seed, backend, base, scanEnd, chrom, secs] = [JSON.parse(fs.re
 const out = {
   name: "Demo gene-start classifier",
   baseModel: base,
-  dataset: run.datasetName ?? null,
-  classes: run.classNames ?? run.params?.classNames ?? null,
-  window: scan.settings?.window ?? null,
+  dataset: run.datasetName,
+  classes: run.classNames,
+  window: scan.settings.window,
   seed, backend,
-  settings: run.settings ?? run.params?.settings ?? null,
-  test: run.test ?? run.metrics?.test ?? null,
-  dev: run.best ?? run.metrics?.best ?? null,
-  trainingSeconds: run.runtimeSeconds ?? run.metrics?.runtimeSeconds ?? null,
-  scan: { region: `${chrom}:1-${scanEnd}`, threshold: scan.thresholds?.[0] ?? null, runtimeSeconds: scan.runtimeSeconds ?? null },
+  settings: run.settings,
+  test: run.test && (({ roc, pr, ...t }) => t)(run.test),
+  bestStep: run.bestStep,
+  bestDevLoss: run.bestDevLoss,
+  bestDevMcc: (run.dev.find((d) => d.step === run.bestStep) || {}).mcc ?? null,
+  trainingSeconds: Math.round((Date.parse(run.endedAt) - Date.parse(run.createdAt)) / 1000),
+  trainingTokensPerSecond: Math.round(run.throughput.tokensPerSecond),
+  scan: { region: `${chrom}:1-${scanEnd}`, threshold: scan.thresholds[0] ?? null, runtimeSeconds: scan.runtimeSeconds },
   madeBy: "bash scripts/make-demo-model.sh",
   totalSeconds: secs,
 };
@@ -130,6 +133,7 @@ fs.writeFileSync(process.argv[9], JSON.stringify(out, null, 2) + "\n");
 
 rm -rf "$out/model"
 cp -r "$work/model" "$out/model"
+chmod 644 "$out/model"/*
 cp "$work/example-annotations.gff3" "$out/example-annotations.gff3"
 echo "make-demo-model: wrote $out/model and $out/example-annotations.gff3 in $(( $(date +%s) - start )) s"
 node -e 'const m=require(process.argv[1]);console.log("  test:", JSON.stringify(m.test));console.log("  scan threshold:", JSON.stringify(m.scan.threshold))' "$out/model/demo-model.json"
