@@ -142,6 +142,19 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
   const modelDir = join(dir, DEMO_FILES.model);
   if (opts.dataOnly || !existsSync(join(modelDir, 'model.safetensors'))) return project;
 
+  // The rest of the loop never keeps the demo from opening: a failure is logged, the next start retries.
+  try {
+    await completeLoop(call, project, dir, modelDir, genome.id, dataset.id, opts);
+  } catch (e) {
+    ctx.log.warn(`demo project: the demo model, annotations or scan could not be added: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return project;
+}
+
+type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
+
+/** The demo model, the example annotations and the demo scan, each only when missing. */
+async function completeLoop(call: Call, project: string, dir: string, modelDir: string, genomeId: number, datasetId: number, opts: DemoOptions): Promise<void> {
   // The fine-tuned demo model, by reference to Loci's resources like any imported folder.
   const models = await call('models.list', { project });
   let model = models.find((m) => m.name === DEMO_MODEL_NAME);
@@ -150,8 +163,8 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
 
   // The example annotations: once (an empty genome's annotations are the only sign they were never added).
   const annotations = join(dir, DEMO_FILES.annotations);
-  if (existsSync(annotations) && (await call('annotations.list', { project, genomeId: genome.id, limit: 1 })).total === 0) {
-    await call('annotations.import', { project, genomeId: genome.id, path: annotations });
+  if (existsSync(annotations) && (await call('annotations.list', { project, genomeId: genomeId, limit: 1 })).total === 0) {
+    await call('annotations.import', { project, genomeId: genomeId, path: annotations });
   }
 
   // The scan: started, never awaited (a job with progress like any other); an interrupted one resumes.
@@ -160,13 +173,13 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
   if (paused?.jobId && !scans.some((s) => s.state === 'done' || s.state === 'running' || s.state === 'queued')) {
     await call('jobs.resume', { project, jobId: paused.jobId });
   } else if (scans.length === 0) {
-    const seq = (await call('genomes.get', { project, id: genome.id })).sequences[0];
+    const seq = (await call('genomes.get', { project, id: genomeId })).sequences[0];
     if (seq) {
       await call('scans.start', {
         project,
         modelId: model.id,
-        datasetId: dataset.id,
-        genomeId: genome.id,
+        datasetId: datasetId,
+        genomeId: genomeId,
         target: { kind: 'region', chrom: seq.name, start: 0, end: Math.min(DEMO_SCAN_BP, seq.length) },
         name: DEMO_SCAN_NAME,
         strand: 'both',
@@ -175,7 +188,6 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
       });
     }
   }
-  return project;
 }
 
 /** The demo scan once it has stopped (done, failed, cancelled, paused), or null when there is none. For the CLI and tests. */

@@ -92,3 +92,15 @@ test('without a model folder (or with dataOnly) the demo stops after the dataset
   assert.equal((await h.call('scans.list', { project })).length, 0);
   assert.equal(await waitForDemoScan(h.ctx, project), null);
 });
+
+test('a damaged demo model never keeps the demo project from opening', { timeout: 60_000 }, async (t) => {
+  const h = await jobsHarness(t);
+  const res = await standInResources(h.dir, false);
+  mkdirSync(join(res, 'model'));
+  writeFileSync(join(res, 'model', 'config.json'), '{}');
+  writeFileSync(join(res, 'model', 'model.safetensors'), 'not a safetensors file');
+  const project = await ensureDemoProject(h.ctx, { resourcesDir: res });
+  assert.equal((await h.call('datasets.list', { project })).length, 1);
+  assert.equal((await h.call('models.list', { project })).length, 0);
+  assert.equal((await h.call('scans.list', { project })).length, 0);
+});
