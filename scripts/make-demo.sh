@@ -6,6 +6,8 @@
 #   labels  genes called by Debian's `prodigal` 1:2.6.3 (`-p single`), kept as GFF3, and their
 #           strand-aware start sites as a BED6 (1-bp regions; + strand: first base, - strand: last)
 # Needs: apt-get, dpkg-deb, bgzip (tabix), samtools, prodigal, awk, sha256sum.
+# Then (the slow part, ~6-10 min on CPU; LOCI_DEMO_SKIP_MODEL=1 leaves it out) scripts/make-demo-model.sh:
+#   model/  loci-bpe-mini fine-tuned on the demo dataset, and example-annotations.gff3 from its scan.
 # Usage: bash scripts/make-demo.sh [out-dir]   (default: resources/demo next to this script)
 set -euo pipefail
 
@@ -59,3 +61,7 @@ echo "make-demo: wrote $out"
 echo "  genes: $(grep -c $'\tCDS\t' "$out/prodigal-genes.gff")  start sites: $(wc -l < "$out/prodigal-start-sites.bed")"
 (cd "$out" && sha256sum ecoli-k12-mg1655.fa.gz prodigal-genes.gff prodigal-start-sites.bed)
 du -ch "$out"/* | tail -1
+
+if [[ "${LOCI_DEMO_SKIP_MODEL:-}" != 1 ]]; then
+  bash "$here/make-demo-model.sh" "$out"
+fi

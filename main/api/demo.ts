@@ -1,7 +1,11 @@
 // The bundled demo project: E. coli K-12 MG1655 (bgzipped, indexed by reference from
 // resources/demo/, never copied), prodigal's gene start sites as a region set, and a "gene starts
 // vs background" dataset built from resources/demo/dataset-spec.json (or the same defaults when
-// that file is absent). Made on first call; later calls finish whatever is missing and return the path.
+// that file is absent); then, when resources/demo/model/ is there (scripts/make-demo-model.sh), the
+// fine-tuned demo model (imported by reference), the example annotations and a scan of the first
+// 200 kb with that model, started as a background job so the Genome view shows real predictions
+// within a minute and the app never waits for it. Made on first call; later calls finish whatever is
+// missing (and resume an interrupted demo scan) and return the path.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetSpec } from '../../shared/contract/data';
@@ -10,13 +14,21 @@ import { packageRoot } from '../node/paths';
 import type { AppContext } from './context';
 import { dispatch } from './dispatch';
 import { createServices } from './index';
+import { waitForScan } from './scans';
+import type { ScanInfo } from '../../shared/contract/scans';
 
 export const DEMO_PROJECT_NAME = 'Demo - E. coli K-12';
 export const DEMO_FILES = {
   genome: 'ecoli-k12-mg1655.fa.gz',
   startSites: 'prodigal-start-sites.bed',
   spec: 'dataset-spec.json',
+  model: 'model',
+  annotations: 'example-annotations.gff3',
 } as const;
+export const DEMO_MODEL_NAME = 'Demo gene-start classifier';
+export const DEMO_SCAN_NAME = 'Demo scan: first 200 kb';
+/** Bases the first-start scan covers from the start of the first sequence (the same region scripts/make-demo-model.sh scans). */
+export const DEMO_SCAN_BP = 200_000;
 const GENOME_NAME = 'E. coli K-12 MG1655';
 const REGION_SET_NAME = 'gene start';
 const DEFAULT_DATASET_NAME = 'Gene starts vs background';
@@ -86,18 +98,26 @@ export function demoProjectPath(ctx: AppContext): string {
 }
 
 /** Creates (or completes) the demo project in `<dataDir>/projects/` and returns its path. */
-export function ensureDemoProject(ctx: AppContext, opts: { resourcesDir?: string } = {}): Promise<string> {
+export interface DemoOptions {
+  resourcesDir?: string;
+  /** Only the genome, region set and dataset (what scripts/make-demo-model.sh trains on). */
+  dataOnly?: boolean;
+  /** Compute backend of the demo scan (default: the app's choice). */
+  backend?: 'auto' | 'wasm' | 'cpu';
+}
+
+export function ensureDemoProject(ctx: AppContext, opts: DemoOptions = {}): Promise<string> {
   const path = demoProjectPath(ctx);
   // Two windows asking at once share one build.
   let p = pending.get(path);
   if (!p) {
-    p = makeDemo(ctx, path, opts.resourcesDir ?? demoResourcesDir()).finally(() => pending.delete(path));
+    p = makeDemo(ctx, path, opts.resourcesDir ?? demoResourcesDir(), opts).finally(() => pending.delete(path));
     pending.set(path, p);
   }
   return p;
 }
 
-async function makeDemo(ctx: AppContext, path: string, dir: string): Promise<string> {
+async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOptions): Promise<string> {
   const services = createServices(ctx);
   const call = <M extends MethodName>(m: M, input: MethodInput<M>) => dispatch(services, m, input) as Promise<MethodOutput<M>>;
   const genomeFile = join(dir, DEMO_FILES.genome);
@@ -116,8 +136,63 @@ async function makeDemo(ctx: AppContext, path: string, dir: string): Promise<str
   set ??= await call('regions.import', { project, path: sitesFile, genomeId: genome.id, name: REGION_SET_NAME, format: 'bed' });
 
   const ds = demoDataset(dir);
-  if (!(await call('datasets.list', { project })).some((d) => d.name === ds.name)) {
-    await call('datasets.build', { project, name: ds.name, spec: ds.spec(genome.id, set.id) });
+  let dataset = (await call('datasets.list', { project })).find((d) => d.name === ds.name);
+  dataset ??= await call('datasets.build', { project, name: ds.name, spec: ds.spec(genome.id, set.id) });
+
+  const modelDir = join(dir, DEMO_FILES.model);
+  if (opts.dataOnly || !existsSync(join(modelDir, 'model.safetensors'))) return project;
+
+  // The rest of the loop never keeps the demo from opening: a failure is logged, the next start retries.
+  try {
+    await completeLoop(call, project, dir, modelDir, genome.id, dataset.id, opts);
+  } catch (e) {
+    ctx.log.warn(`demo project: the demo model, annotations or scan could not be added: ${e instanceof Error ? e.message : String(e)}`);
   }
   return project;
+}
+
+type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
+
+/** The demo model, the example annotations and the demo scan, each only when missing. */
+async function completeLoop(call: Call, project: string, dir: string, modelDir: string, genomeId: number, datasetId: number, opts: DemoOptions): Promise<void> {
+  // The fine-tuned demo model, by reference to Loci's resources like any imported folder.
+  const models = await call('models.list', { project });
+  let model = models.find((m) => m.name === DEMO_MODEL_NAME);
+  if (model && model.status === 'missing' && model.kind === 'imported') model = await call('models.relocate', { project, id: model.id, path: modelDir });
+  model ??= await call('models.importFolder', { project, path: modelDir, name: DEMO_MODEL_NAME });
+
+  // The example annotations: once (an empty genome's annotations are the only sign they were never added).
+  const annotations = join(dir, DEMO_FILES.annotations);
+  if (existsSync(annotations) && (await call('annotations.list', { project, genomeId: genomeId, limit: 1 })).total === 0) {
+    await call('annotations.import', { project, genomeId: genomeId, path: annotations });
+  }
+
+  // The scan: started, never awaited (a job with progress like any other); an interrupted one resumes.
+  const scans = (await call('scans.list', { project })).filter((s) => s.name === DEMO_SCAN_NAME);
+  const paused = scans.find((s) => s.state === 'paused' || s.state === 'interrupted');
+  if (paused?.jobId && !scans.some((s) => s.state === 'done' || s.state === 'running' || s.state === 'queued')) {
+    await call('jobs.resume', { project, jobId: paused.jobId });
+  } else if (scans.length === 0) {
+    const seq = (await call('genomes.get', { project, id: genomeId })).sequences[0];
+    if (seq) {
+      await call('scans.start', {
+        project,
+        modelId: model.id,
+        datasetId: datasetId,
+        genomeId: genomeId,
+        target: { kind: 'region', chrom: seq.name, start: 0, end: Math.min(DEMO_SCAN_BP, seq.length) },
+        name: DEMO_SCAN_NAME,
+        strand: 'both',
+        combine: 'mean',
+        backend: opts.backend ?? 'auto',
+      });
+    }
+  }
+}
+
+/** The demo scan once it has stopped (done, failed, cancelled, paused), or null when there is none. For the CLI and tests. */
+export async function waitForDemoScan(ctx: AppContext, project: string): Promise<ScanInfo | null> {
+  const services = createServices(ctx);
+  const scan = (await dispatch(services, 'scans.list', { project }) as ScanInfo[]).find((s) => s.name === DEMO_SCAN_NAME);
+  return scan ? waitForScan(ctx, project, scan.id) : null;
 }

@@ -148,6 +148,16 @@ function requireModel(db: Db, id: number, project: string): ModelRow {
   return row;
 }
 
+/** A classifier's class names from config.json's id2label (as Loci's fine-tuning writes it); none when absent or only LABEL_i placeholders. */
+function classNamesOf(hf: Record<string, unknown>): string[] {
+  const map = hf.id2label;
+  if (!map || typeof map !== 'object') return [];
+  const entries = Object.entries(map as Record<string, unknown>);
+  const names = entries.map((_, i) => (map as Record<string, unknown>)[String(i)]);
+  if (!names.every((n): n is string => typeof n === 'string' && n.length > 0)) return [];
+  return names.every((n, i) => n === `LABEL_${i}`) ? [] : names;
+}
+
 /** A readable default name: the folder's, or the Hub id for a Hugging Face cache snapshot (snapshots/<commit>). */
 function defaultName(dir: string, hf: Record<string, unknown>): string {
   const base = basename(dir);
@@ -349,7 +359,7 @@ export function createModelServices(ctx: AppContext): ModelServices {
             await checkTokenizer(dir, info);
             p.update(0.9, 'computing the checksum');
             const canonical = realpathSync(dir);
-            const row = await rowFromFolder(canonical, info, { name: name ?? defaultName(dir, info.hf), kind: 'imported', source: canonical, path: canonical });
+            const row = await rowFromFolder(canonical, info, { name: name ?? defaultName(dir, info.hf), kind: 'imported', source: canonical, path: canonical, labels: classNamesOf(info.hf) });
             const dup = listModelRows(db).find((m) => m.checksum === row.checksum);
             if (dup) throw new ApiError({ code: 'conflict', message: `This model is already in the project as "${dup.name}" (id ${dup.id}, same model.safetensors)`, file: join(dir, WEIGHTS_FILE) });
             return await insertRow(ctx, db, real, row);

@@ -95,7 +95,7 @@ interface Resolved {
   classes: string[];
 }
 
-export async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number }): Promise<Resolved> {
+export async function resolveModel(ctx: AppContext, db: Db, project: string, input: { runId?: number; modelId?: number; datasetId?: number }): Promise<Resolved> {
   let modelId = input.modelId;
   let runId: number | null = null;
   let datasetId: number | null = null;
@@ -115,6 +115,10 @@ export async function resolveModel(ctx: AppContext, db: Db, project: string, inp
       runId = run.id;
       datasetId = run.datasetId;
     }
+  }
+  if (input.datasetId !== undefined) {
+    if (!getDatasetRow(db, input.datasetId)) throw invalid([{ path: 'datasetId', message: `No dataset ${input.datasetId} in this project` }]);
+    datasetId = input.datasetId;
   }
   if (model.status !== 'ok' || !model.path) throw invalid([{ path: 'modelId', message: `"${model.name}" cannot be used: ${model.statusDetail}` }]);
   if (!model.shape.hasClassifier || model.shape.numLabels === null || model.shape.numLabels < 2) {

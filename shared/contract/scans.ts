@@ -112,6 +112,8 @@ export const ScanStartInput = z
     runId: Id.optional(),
     /** ...or any classifier model of the project. */
     modelId: Id.optional(),
+    /** The dataset a model without a run here (e.g. an imported fine-tuned model) was trained on: its dev set picks the default threshold, its windows the default window. */
+    datasetId: Id.optional(),
     /** Default: the genome of the run's dataset, else the project's only genome. */
     genomeId: Id.optional(),
     target: ScanTarget.default({ kind: 'genome' }),

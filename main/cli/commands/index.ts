@@ -1,6 +1,7 @@
 // Every `loci` command, in the order `loci --help` lists them. A new command: one module, one line here.
 import type { CliCommand } from '../command';
 import { apiList, callMethod } from './api';
+import { demo } from './demo';
 import { datasetBuild, datasetExport, datasetList, datasetRemove, datasetShow } from './dataset';
 import { doctor } from './doctor';
 import { finetune } from './finetune';
@@ -20,6 +21,7 @@ import { serve } from './serve';
 
 export const commands: readonly CliCommand[] = [
   serve,
+  demo,
   projectCreate,
   projectList,
   projectInfo,

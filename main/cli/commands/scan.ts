@@ -93,6 +93,7 @@ export const scan = defineCommand({
     ...projectOption,
     model: { type: 'string', short: 'm', value: 'ID|NAME', description: 'the classifier (a fine-tuned model; its run gives the window and the threshold)' },
     run: { type: 'string', value: 'ID', description: 'or the fine-tuning run whose model to use' },
+    dataset: { type: 'string', value: 'ID', description: "for a model with no run here (an imported fine-tuned one): the dataset it was trained on, whose windows and dev set give the window and the threshold" },
     genome: { type: 'string', short: 'g', value: 'ID', description: "the genome (default: the run's, or the project's only one)" },
     region: { type: 'string', value: 'CHR[:START-END]', description: 'a chromosome or a region, 1-based inclusive like samtools (default: the whole genome)' },
     bed: { type: 'string', value: 'FILE', description: 'scan the regions of a BED file instead' },
@@ -127,6 +128,7 @@ export const scan = defineCommand({
     const started = await run.call('scans.start', {
       project,
       ...(model ? { modelId: await modelId(run, project, model) } : { runId: await resolveRun(run, project, runId!, 'scan') }),
+      ...(int(run, 'dataset', 'scan') !== undefined && { datasetId: int(run, 'dataset', 'scan') }),
       ...(int(run, 'genome', 'scan') !== undefined && { genomeId: int(run, 'genome', 'scan') }),
       target,
       ...(int(run, 'window', 'scan') !== undefined && { window: int(run, 'window', 'scan') }),
