@@ -125,13 +125,14 @@ interface Bounds {
   end: number;
 }
 
-function checkBounds(sizes: ReadonlyMap<string, number>, b: Bounds, genomeName: string): string | null {
+/** What is wrong with a region on a genome (no such sequence, empty, past the sequence's end), or null; annotations and pins. */
+export function checkBounds(sizes: ReadonlyMap<string, number>, b: Bounds, genomeName: string): string | null {
   const len = sizes.get(b.chrom);
   if (len === undefined) {
     const names = [...sizes.keys()].slice(0, 5).join(', ');
     return `Genome "${genomeName}" has no sequence named '${b.chrom}' (it has ${sizes.size}: ${names}${sizes.size > 5 ? ', …' : ''})`;
   }
-  if (b.end <= b.start) return `end ${b.end} is not after start ${b.start} (0-based, half-open: an annotation covers at least 1 bp)`;
+  if (b.end <= b.start) return `end ${b.end} is not after start ${b.start} (0-based, half-open: a region covers at least 1 bp)`;
   if (b.end > len) return `end ${b.end} is beyond the end of '${b.chrom}' (${len.toLocaleString('en-US')} bp)`;
   return null;
 }

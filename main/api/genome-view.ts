@@ -5,22 +5,28 @@ import { open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import { ViewSettings, type SearchMatch, type TrackFile, type TrackFileFormat, type ViewFeature } from '../../shared/contract/genome-view';
+import { formatLocus } from '../../shared/locus';
 import { touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
 import { genomeSequences, getGenomeRow, listDatasetRows, listGenomeRows, listRegionSetRows, getRegionSetRow, getDatasetRow } from '../store/data-repo';
 import {
   datasetFeatures,
+  deletePin,
   deleteTrackFile,
   findRegionsByName,
+  getPin,
   getTrackFile,
+  insertPin,
   insertTrackFile,
   lastViewedGenome,
+  listPins,
   listTrackFiles,
   readViewSettings,
   regionSetFeatures,
   writeViewSettings,
   type TrackFileRow,
 } from '../store/view-repo';
+import { annotationGenome, checkBounds } from './annotations';
 import type { AppContext } from './context';
 import type { Services } from './dispatch';
 import { notFound } from './data-support';
@@ -275,6 +281,45 @@ export function createGenomeViewServices(ctx: AppContext): ViewServices {
       if (lower.length >= 2) for (const s of seqs) if (s.name.toLowerCase() !== lower && (s.name.toLowerCase().includes(lower) || s.description.toLowerCase().includes(lower))) matches.push(chromosome(s));
       for (const r of findRegionsByName(db, genomeId, q, max - matches.length)) matches.push({ chrom: r.chrom, start: r.start, end: r.end, name: r.name, source: r.setName });
       return { matches: matches.slice(0, max) };
+    },
+
+    async 'genomeView.pins.list'({ project, genomeId }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      if (genomeId !== undefined) requireGenome(db, genomeId, real);
+      return listPins(db, genomeId);
+    },
+
+    async 'genomeView.pins.add'({ project, genomeId, chrom, start, end, note }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      const genome = requireGenome(db, annotationGenome(db, real, genomeId), real);
+      const sizes = new Map(genomeSequences(db, genome.id).map((s) => [s.name, s.length]));
+      const problem = checkBounds(sizes, { chrom, start, end }, genome.name);
+      if (problem) {
+        // The locus as people typed it (1-based, inclusive), not the API's 0-based bounds.
+        const known = sizes.has(chrom);
+        const message = `Cannot pin ${known ? formatLocus({ chrom, start, end }) : chrom}: ${known && end <= start ? 'the start is after the end (1-based, inclusive: a locus covers at least 1 bp)' : problem}`;
+        throw new ApiError({ code: 'invalid_input', message, issues: [{ path: known ? 'end' : 'chrom', message }] });
+      }
+      const row = { genomeId: genome.id, chrom, start, end, note, createdAt: new Date().toISOString() };
+      const id = db.transaction(() => {
+        const id = insertPin(db, row);
+        changed(db, real, 'pins');
+        return id;
+      })();
+      return { id, ...row };
+    },
+
+    async 'genomeView.pins.remove'({ project, id }) {
+      const real = existingPath(project);
+      const db = projectDb(ctx, real);
+      if (!getPin(db, id)) throw notFound('pin', id, real);
+      db.transaction(() => {
+        deletePin(db, id);
+        changed(db, real, 'pins');
+      })();
+      return { ok: true as const };
     },
 
     async 'genomeView.settings.get'({ project, genomeId }) {

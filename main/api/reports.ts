@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { arch, cpus, release, type as osType } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
+import { classColor } from '../../shared/class-colors';
 import { ApiError } from '../../shared/contract/errors';
 import type { ReportInfo } from '../../shared/contract/reports';
 import type { RunDetail } from '../../shared/contract/training';
@@ -15,7 +16,7 @@ import { testSetStatement } from '../report/compare';
 import { htmlToPdf, NoChromiumError } from '../report/pdf';
 import { whatIsMissing } from '../report/sections';
 import type { LocusView } from '../report/tracks';
-import type { GcHistogram, RunReportData, ScanReport } from '../report/types';
+import type { GcHistogram, PinReport, RunReportData, ScanReport } from '../report/types';
 import { readMeta, touchModified } from '../store/meta';
 import type { Db } from '../store/project-file';
 import { deleteReportRow, getReportRow, insertReport, listReportRows, reportHtml } from '../store/report-repo';
@@ -36,11 +37,33 @@ const GC_BINS = 20;
 /** Called regions per scan class drawn as Genome-view images in the report. */
 const LOCUS_IMAGES = 3;
 
-/** The strongest called regions of a scan class with what the Genome view shows around them. */
-async function locusViews(ctx: AppContext, project: string, scan: ScanReport['scan'], c: ScanReport['perClass'][number], regionSets: RunReportData['regionSets']): Promise<LocusView[]> {
-  const top = [...c.regions].sort((a, b) => b.maxScore - a.maxScore || b.meanScore - a.meanScore).slice(0, LOCUS_IMAGES);
+/** Feature items drawn per track of a locus image (the rest are counted, not read). */
+const LOCUS_FEATURES = 500;
+
+/**
+ * The feature tracks of a locus image, as the Genome view shows them: the run's region sets, the
+ * run's dataset's labelled windows (coloured by class), the user's annotations.
+ */
+async function featureTracks(ctx: AppContext, project: string, genomeId: number | null, w: { chrom: string; start: number; end: number }, regionSets: RunReportData['regionSets'], dataset: RunReportData['dataset']): Promise<LocusView['tracks']> {
   const view = createGenomeViewServices(ctx);
-  const annotations = createAnnotationServices(ctx);
+  const tracks: LocusView['tracks'] = [];
+  for (const set of regionSets) {
+    const f = await view['genomeView.features']({ project, source: { kind: 'regionSet', id: set.id }, ...w, limit: LOCUS_FEATURES });
+    tracks.push({ name: set.name, truncated: f.truncated, items: f.features.map((x) => ({ start: x.start, end: x.end, ...(x.name !== undefined && { name: x.name }), ...(x.strand && { strand: x.strand }) })) });
+  }
+  if (dataset && dataset.summary.genomeId !== null && dataset.summary.genomeId === genomeId) {
+    const classes = dataset.summary.classes;
+    const f = await view['genomeView.features']({ project, source: { kind: 'dataset', id: dataset.summary.id }, ...w, limit: LOCUS_FEATURES });
+    if (f.features.length) tracks.push({ name: `Labels: ${dataset.summary.name}`, truncated: f.truncated, items: f.features.map((x) => ({ start: x.start, end: x.end, ...(x.label !== undefined && { name: x.label, color: classColor(classes.indexOf(x.label)) }), ...(x.strand && { strand: x.strand }) })) });
+  }
+  const a = genomeId === null ? { total: 0, annotations: [] } : await createAnnotationServices(ctx)['annotations.list']({ project, genomeId, ...w, limit: LOCUS_FEATURES, offset: 0, sort: 'position' });
+  if (a.total > 0) tracks.push({ name: 'Annotations', truncated: a.total > a.annotations.length, items: a.annotations.map((x) => ({ start: x.start, end: x.end, name: x.label, color: x.color })) });
+  return tracks;
+}
+
+/** The strongest called regions of a scan class with what the Genome view shows around them. */
+async function locusViews(ctx: AppContext, project: string, scan: ScanReport['scan'], c: ScanReport['perClass'][number], regionSets: RunReportData['regionSets'], dataset: RunReportData['dataset']): Promise<LocusView[]> {
+  const top = [...c.regions].sort((a, b) => b.maxScore - a.maxScore || b.meanScore - a.meanScore).slice(0, LOCUS_IMAGES);
   const out: LocusView[] = [];
   for (const r of top) {
     // The region with as much again on each side (at least a window's worth), as the view's "go to" does.
@@ -48,14 +71,37 @@ async function locusViews(ctx: AppContext, project: string, scan: ScanReport['sc
     const start = Math.max(0, r.start - pad);
     const end = r.end + pad;
     const s = await scanScoresIn(ctx, project, scan.id, c.classIndex, r.chrom, start, end);
-    const tracks: LocusView['tracks'] = [];
-    for (const set of regionSets) {
-      const f = await view['genomeView.features']({ project, source: { kind: 'regionSet', id: set.id }, chrom: r.chrom, start, end, limit: 500 });
-      tracks.push({ name: set.name, truncated: f.truncated, items: f.features.map((x) => ({ start: x.start, end: x.end, ...(x.name !== undefined && { name: x.name }), ...(x.strand && { strand: x.strand }) })) });
-    }
-    const a = scan.genomeId === null ? { total: 0, annotations: [] } : await annotations['annotations.list']({ project, genomeId: scan.genomeId, chrom: r.chrom, start, end, limit: 500, offset: 0, sort: 'position' });
-    if (a.total > 0) tracks.push({ name: 'Annotations', truncated: a.total > a.annotations.length, items: a.annotations.map((x) => ({ start: x.start, end: x.end, name: x.label, color: x.color })) });
+    const tracks = await featureTracks(ctx, project, scan.genomeId, { chrom: r.chrom, start, end }, regionSets, dataset);
     out.push({ chrom: r.chrom, start, end, focus: { start: r.start, end: r.end }, className: scan.classes[c.classIndex] ?? String(c.classIndex), threshold: scan.thresholds.find((t) => t.classIndex === c.classIndex)?.threshold ?? 0.5, scores: { starts: s.starts, ends: s.ends, values: s.scores }, tracks });
+  }
+  return out;
+}
+
+/**
+ * The loci pinned on the genomes of the run (its dataset's, its scans'), each drawn as pinned: the
+ * newest finished scan of that genome (its first tracked class: score and called regions), then
+ * the feature tracks.
+ */
+async function pinViews(ctx: AppContext, project: string, d: Pick<RunReportData, 'genome' | 'scans' | 'regionSets' | 'dataset'>): Promise<PinReport[]> {
+  const genomes = new Set([d.genome?.id, ...d.scans.map((r) => r.scan.genomeId)].filter((g): g is number => g !== null && g !== undefined));
+  const out: PinReport[] = [];
+  for (const pin of await createGenomeViewServices(ctx)['genomeView.pins.list']({ project })) {
+    if (!genomes.has(pin.genomeId)) continue;
+    const w = { chrom: pin.chrom, start: pin.start, end: pin.end };
+    const scanned = d.scans.find((r) => r.scan.genomeId === pin.genomeId && r.perClass.length > 0);
+    const c = scanned?.perClass[0];
+    const view: LocusView = { ...w, tracks: [] };
+    let scan: PinReport['scan'] = null;
+    if (scanned && c) {
+      const s = await scanScoresIn(ctx, project, scanned.scan.id, c.classIndex, pin.chrom, pin.start, pin.end);
+      const className = scanned.scan.classes[c.classIndex] ?? String(c.classIndex);
+      Object.assign(view, { className, threshold: scanned.scan.thresholds.find((t) => t.classIndex === c.classIndex)?.threshold ?? 0.5, scores: { starts: s.starts, ends: s.ends, values: s.scores } });
+      const called = c.regions.filter((r) => r.chrom === pin.chrom && r.start < pin.end && r.end > pin.start);
+      view.tracks.push({ name: `Called: ${className}`, items: called.map((r) => ({ start: r.start, end: r.end, name: r.maxScore.toFixed(2), color: '#d9480f' })) });
+      scan = { id: scanned.scan.id, name: scanned.scan.name, className };
+    }
+    view.tracks.push(...(await featureTracks(ctx, project, pin.genomeId, w, d.regionSets, d.dataset)));
+    out.push({ pin, view, scan });
   }
   return out;
 }
@@ -131,9 +177,10 @@ export async function gatherRun(ctx: AppContext, project: string, runId: number)
   const scans: ScanReport[] = [];
   for (const scan of (await createScanServices(ctx)['scans.list']({ project })).filter((s) => s.runId === run.id)) {
     const perClass: ScanReport['perClass'] = scan.state === 'done' ? await Promise.all(scan.classesOfInterest.map((k) => scanClassSummary(ctx, project, scan.id, k))) : [];
-    for (const c of perClass) c.loci = await locusViews(ctx, project, scan, c, regionSets);
+    for (const c of perClass) c.loci = await locusViews(ctx, project, scan, c, regionSets, dataset);
     scans.push({ scan, perClass });
   }
+  const pins = await pinViews(ctx, project, { genome, scans, regionSets, dataset });
   return {
     project: { path: project, name: readMeta(db, project).name },
     run,
@@ -144,6 +191,7 @@ export async function gatherRun(ctx: AppContext, project: string, runId: number)
     baseCard,
     outputModel,
     scans,
+    pins,
     software: software(ctx, db, run),
     generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };

@@ -1,12 +1,13 @@
 // The genome section of a run report: each scan made with the run's model (settings, runtime, the
 // threshold of each tracked class and where it came from, the distribution of the per-base score,
-// a summary of the called regions and the strongest of them) and the command that repeats it.
+// a summary of the called regions and the strongest of them) and the command that repeats it; and
+// the loci the user pinned, drawn as the Genome view shows them, with their notes.
 import { formatLocus, LOCUS_CONVENTION } from '../../shared/locus';
 import type { ScanInfo, ScanRegion } from '../../shared/contract/scans';
 import { code, duration, esc, facts, int, note, num, pct, shellArg, table } from './html';
 import { figure, lineChart } from './svg';
 import { locusSvg } from './tracks';
-import type { RunReportData, ScanReport, SectionBuilder } from './types';
+import type { PinReport, RunReportData, ScanReport, SectionBuilder } from './types';
 
 const TOP_REGIONS = 10;
 const TOP_CHROMS = 12;
@@ -142,7 +143,7 @@ function scanBlock(project: string, r: ScanReport, multiClass: boolean): string 
       out.push(`<h4>The ${c.loci.length === 1 ? 'strongest region' : `${c.loci.length} strongest regions`} in the Genome view</h4>`);
       out.push(
         `<div class="figs">${c.loci
-          .map((v) => figure(locusSvg(v), `<code>${esc(formatLocus({ chrom: v.chrom, start: v.focus.start, end: v.focus.end }))}</code> (shaded) in ${esc(formatLocus(v))}: the highest per-base score per pixel (blue), the threshold (dashed), ${v.tracks.length ? v.tracks.map((t) => esc(t.name)).join(', ') : 'no feature tracks'}.`))
+          .map((v) => figure(locusSvg(v), `<code>${esc(formatLocus({ chrom: v.chrom, start: v.focus?.start ?? v.start, end: v.focus?.end ?? v.end }))}</code> (shaded) in ${esc(formatLocus(v))}: the highest per-base score per pixel (blue), the threshold (dashed), ${v.tracks.length ? v.tracks.map((t) => esc(t.name)).join(', ') : 'no feature tracks'}.`))
           .join('')}</div>`,
       );
     }
@@ -152,13 +153,35 @@ function scanBlock(project: string, r: ScanReport, multiClass: boolean): string 
   return out.join('\n');
 }
 
+/** The loci the user pinned (Genome view's "Pin for report", loci pin add), each as the view shows it, with its note. */
+function pinnedBlock(pins: readonly PinReport[]): string {
+  const out: string[] = [];
+  out.push(`<h3>Pinned loci</h3>`);
+  out.push(`<p>${pins.length === 1 ? 'The locus' : `The ${pins.length} loci`} pinned in the Genome view, as it shows ${pins.length === 1 ? 'it' : 'them'}. ${esc(LOCUS_CONVENTION)}</p>`);
+  for (const p of pins) {
+    const what = p.scan ? `the per-base score of scan ${p.scan.id} (${esc(p.scan.name)}) for ${esc(p.scan.className)}: the highest per pixel (blue), the threshold (dashed); its called regions` : 'no scan of this run covers it';
+    const tracks = p.view.tracks.filter((t) => !p.scan || !t.name.startsWith('Called: '));
+    out.push(
+      `<div class="figs pin" id="pin-${p.pin.id}">${figure(
+        locusSvg(p.view),
+        `<b>Pin ${p.pin.id}: <code>${esc(formatLocus(p.pin))}</code></b> (${int(p.pin.end - p.pin.start)} bp)${p.pin.note ? `: ${esc(p.pin.note)}` : ''}<br><span class="muted">${what}${tracks.length ? `; ${tracks.map((t) => esc(t.name)).join(', ')}` : ''}.</span>`,
+      )}</div>`,
+    );
+  }
+  return out.join('\n');
+}
+
 export const genomeSection: SectionBuilder<RunReportData> = {
   id: 'genome',
   title: 'Genome scans',
   build(d) {
-    if (d.scans.length === 0) return null;
+    const pins = d.pins ?? [];
+    if (d.scans.length === 0 && pins.length === 0) return null;
     const multi = d.run.classNames.length > 2;
-    const intro = `<p>${d.scans.length === 1 ? 'One scan was' : `${d.scans.length} scans were`} made with this run's model. A scan slides windows along the genome, scores each with the classifier, and turns overlapping windows into a per-base score; regions are the stretches at or above the threshold.</p>`;
-    return [intro, ...d.scans.map((r) => scanBlock(d.project.path, r, multi))].join('\n');
+    const intro =
+      d.scans.length === 0
+        ? "<p>No genome scan was made with this run's model.</p>"
+        : `<p>${d.scans.length === 1 ? 'One scan was' : `${d.scans.length} scans were`} made with this run's model. A scan slides windows along the genome, scores each with the classifier, and turns overlapping windows into a per-base score; regions are the stretches at or above the threshold.</p>`;
+    return [intro, ...(pins.length ? [pinnedBlock(pins)] : []), ...d.scans.map((r) => scanBlock(d.project.path, r, multi))].join('\n');
   },
 };

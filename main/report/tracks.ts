@@ -1,8 +1,9 @@
 // Genome-view images for reports: a locus drawn as static SVG from the stored data (the scan's
-// per-base score, its called regions, the run's labelled regions and the user's annotations), so a
-// report shows what the Genome view shows without igv.js or a browser. Scores are reduced to one
-// bar per pixel column (the highest score in it), so a figure stays a few kB however many windows
-// the scan had.
+// per-base score, its called regions, the run's labelled regions, the dataset's labels and the
+// user's annotations), so a report shows what the Genome view shows without igv.js or a browser:
+// the strongest called regions of each scan, and the loci the user pinned. Scores are reduced to
+// one bar per pixel column (the highest score in it), so a figure stays a few kB however many
+// windows the scan had; a track draws at most 200 features and counts the rest.
 import { esc, int } from './html';
 
 export interface LocusTrackItem {
@@ -18,21 +19,27 @@ export interface LocusView {
   /** The window drawn, 0-based half-open. */
   start: number;
   end: number;
-  /** The called region this view is about. */
-  focus: { start: number; end: number };
-  className: string;
-  threshold: number;
-  /** Per-base score intervals overlapping the window (bigWig records). */
-  scores: { starts: ArrayLike<number>; ends: ArrayLike<number>; values: ArrayLike<number> };
-  /** Feature tracks (region sets, annotations) overlapping the window. */
+  /** The called region this view is about (shaded); absent for a pinned locus. */
+  focus?: { start: number; end: number };
+  /** The class scored, its threshold and the per-base score intervals overlapping the window (bigWig records); absent where no scan covers the locus. */
+  className?: string;
+  threshold?: number;
+  scores?: ScoreIntervals;
+  /** Feature tracks (called regions, region sets, dataset labels, annotations) overlapping the window. */
   tracks: { name: string; items: readonly LocusTrackItem[]; truncated?: boolean }[];
+}
+
+export interface ScoreIntervals {
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 const MAX_ITEMS = 200;
 const ROWS = 3;
 
 /** The highest score per pixel column of [start, end) in `columns` columns (NaN where nothing was scored). */
-export function columnMax(v: Pick<LocusView, 'start' | 'end' | 'scores'>, columns: number): Float64Array {
+export function columnMax(v: { start: number; end: number; scores: ScoreIntervals }, columns: number): Float64Array {
   const out = new Float64Array(columns).fill(Number.NaN);
   const span = v.end - v.start;
   const { starts, ends, values } = v.scores;
@@ -58,7 +65,7 @@ export function locusSvg(v: LocusView, width = 720): string {
   const parts: string[] = [];
   let y = 8;
   // Ruler: 1-based positions, as the Genome view and IGV show them.
-  const step = 10 ** Math.floor(Math.log10(span / 4));
+  const step = Math.max(1, 10 ** Math.floor(Math.log10(span / 4)));
   const tick = [1, 2, 5, 10].map((k) => k * step).find((s) => span / s <= 6) ?? step * 10;
   parts.push(`<text x="4" y="${y + 12}" font-size="11" font-weight="600" fill="#1b1f24">${esc(v.chrom)}</text>`);
   parts.push(`<line x1="${m.l}" x2="${width - m.r}" y1="${y + 16}" y2="${y + 16}" stroke="#868e96"/>`);
@@ -67,27 +74,33 @@ export function locusSvg(v: LocusView, width = 720): string {
     parts.push(`<line x1="${x}" x2="${x}" y1="${y + 12}" y2="${y + 16}" stroke="#868e96"/><text x="${x}" y="${y + 9}" font-size="9.5" text-anchor="middle" fill="#5c6670">${int(p)}</text>`);
   }
   y += 24;
-  // Score track.
-  const H = 70;
-  const cols = Math.max(1, Math.round(pw));
-  const max = columnMax(v, cols);
-  const top = y;
-  const fx = sx(v.focus.start);
-  parts.push(`<rect x="${f(fx)}" y="${top}" width="${f(Math.max(1, sx(v.focus.end) - fx))}" height="${H}" fill="#ffe8cc"/>`);
-  let d = '';
-  for (let c = 0; c < cols; c++) {
-    const val = max[c]!;
-    if (!(val > 0)) continue;
-    const h = Math.min(1, val) * H;
-    d += `M${m.l + c} ${f(top + H)}v${f(-h)}h1v${f(h)}z`;
+  // Score track (when a scan covers the locus).
+  if (v.scores) {
+    const H = 70;
+    const cols = Math.max(1, Math.round(pw));
+    const max = columnMax({ start: v.start, end: v.end, scores: v.scores }, cols);
+    const top = y;
+    if (v.focus) {
+      const fx = sx(v.focus.start);
+      parts.push(`<rect x="${f(fx)}" y="${top}" width="${f(Math.max(1, sx(v.focus.end) - fx))}" height="${H}" fill="#ffe8cc"/>`);
+    }
+    let d = '';
+    for (let c = 0; c < cols; c++) {
+      const val = max[c]!;
+      if (!(val > 0)) continue;
+      const h = Math.min(1, val) * H;
+      d += `M${m.l + c} ${f(top + H)}v${f(-h)}h1v${f(h)}z`;
+    }
+    parts.push(`<path d="${d}" fill="#1c6fb8"/>`);
+    const threshold = v.threshold ?? 0.5;
+    const className = v.className ?? 'class';
+    const ty = f(top + H - Math.min(1, Math.max(0, threshold)) * H);
+    parts.push(`<line x1="${m.l}" x2="${width - m.r}" y1="${ty}" y2="${ty}" stroke="#c92a2a" stroke-dasharray="5 3"/>`);
+    parts.push(`<rect x="${m.l}" y="${top}" width="${pw}" height="${H}" fill="none" stroke="#adb5bd"/>`);
+    parts.push(`<text x="4" y="${top + 14}" font-size="10.5" fill="#1b1f24">P(${esc(className.length > 14 ? `${className.slice(0, 13)}…` : className)})</text>`);
+    parts.push(`<text x="4" y="${top + 28}" font-size="9.5" fill="#5c6670">0 to 1; dashed:</text><text x="4" y="${top + 40}" font-size="9.5" fill="#c92a2a">threshold ${threshold.toFixed(3)}</text>`);
+    y += H + 8;
   }
-  parts.push(`<path d="${d}" fill="#1c6fb8"/>`);
-  const ty = f(top + H - Math.min(1, Math.max(0, v.threshold)) * H);
-  parts.push(`<line x1="${m.l}" x2="${width - m.r}" y1="${ty}" y2="${ty}" stroke="#c92a2a" stroke-dasharray="5 3"/>`);
-  parts.push(`<rect x="${m.l}" y="${top}" width="${pw}" height="${H}" fill="none" stroke="#adb5bd"/>`);
-  parts.push(`<text x="4" y="${top + 14}" font-size="10.5" fill="#1b1f24">P(${esc(v.className.length > 14 ? `${v.className.slice(0, 13)}…` : v.className)})</text>`);
-  parts.push(`<text x="4" y="${top + 28}" font-size="9.5" fill="#5c6670">0 to 1; dashed:</text><text x="4" y="${top + 40}" font-size="9.5" fill="#c92a2a">threshold ${v.threshold.toFixed(3)}</text>`);
-  y += H + 8;
   // Feature tracks: items packed into a few rows; the rest counted.
   for (const t of v.tracks) {
     const items = t.items.slice(0, MAX_ITEMS);

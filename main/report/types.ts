@@ -2,6 +2,7 @@
 // same records the services return), so the builders here are pure functions of it and a test can
 // build a report from a hand-made record.
 import type { DatasetSummary, Genome, RegionSet } from '../../shared/contract/data';
+import type { Pin } from '../../shared/contract/genome-view';
 import type { ModelCard, ProjectModel } from '../../shared/contract/models';
 import type { ScanInfo, ScanRegion } from '../../shared/contract/scans';
 import type { RunDetail } from '../../shared/contract/training';
@@ -26,6 +27,8 @@ export interface RunReportData {
   outputModel: ProjectModel | null;
   /** The genome scans made with this run's model, newest first. */
   scans: ScanReport[];
+  /** The loci the user pinned on the run's genomes, drawn as the Genome view shows them (absent in hand-made records). */
+  pins?: PinReport[];
   /** [name, version] of everything that produced the figures. */
   software: [string, string][];
   generatedAt: string;
@@ -45,6 +48,14 @@ export interface ScanReport {
     /** The strongest regions drawn as the Genome view shows them (absent in hand-made records). */
     loci?: LocusView[];
   }[];
+}
+
+/** A pinned locus and its image: the score of the newest of the run's scans of that genome, where there is one. */
+export interface PinReport {
+  pin: Pin;
+  view: LocusView;
+  /** The scan and class whose per-base score and called regions are drawn, or null (no finished scan of the run on that genome). */
+  scan: { id: number; name: string; className: string } | null;
 }
 
 /**

@@ -373,6 +373,23 @@ const v10 = `
 ALTER TABLE genome_sequences ADD COLUMN description TEXT NOT NULL DEFAULT '';
 `;
 
+// Pinned loci (main/api/genome-view.ts, issue 14): places on a genome the user marked in the Genome
+// view (or with loci pin add) to show in reports, each with a short note. Project content, not view
+// state: reports read them, so they have ids and count as a change to the project.
+const v11 = /* sql */ `
+CREATE TABLE pins (
+  id         INTEGER PRIMARY KEY,
+  genome_id  INTEGER NOT NULL REFERENCES genomes(id) ON DELETE CASCADE,
+  chrom      TEXT NOT NULL,
+  start      INTEGER NOT NULL,
+  "end"      INTEGER NOT NULL,
+  note       TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX pins_genome ON pins(genome_id, id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -385,6 +402,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'interpretation: ISM tables and variant effects', sql: v9 },
   // first-hour's migration (14 in the plan; numbered 10 on its branch so the chain stays whole).
   { version: 10, name: 'genome sequences: FASTA header descriptions', sql: v10 },
+  { version: 11, name: 'pinned loci for reports', sql: v11 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

@@ -1,6 +1,7 @@
 // The genome view's rows: the user's track files (kind 'file' in `tracks`, kept by reference), the
-// view settings per genome (`genome_view`), and per-window feature queries of region sets and
-// dataset examples (the indexes of migration 5 make them cheap for any set size).
+// view settings per genome (`genome_view`), the loci pinned for reports (`pins`, migration 11), and
+// per-window feature queries of region sets and dataset examples (the indexes of migration 5 make
+// them cheap for any set size).
 import type { Db } from './project-file';
 
 export interface TrackFileRow {
@@ -66,6 +67,38 @@ export function writeViewSettings(db: Db, genomeId: number, settings: unknown): 
 export function lastViewedGenome(db: Db): number | undefined {
   const r = db.prepare('SELECT genome_id FROM genome_view ORDER BY updated_at DESC, genome_id DESC LIMIT 1').get() as { genome_id: number } | undefined;
   return r?.genome_id;
+}
+
+// ---------- pinned loci ----------
+
+export interface PinRow {
+  id: number;
+  genomeId: number;
+  chrom: string;
+  /** 0-based, end excluded. */
+  start: number;
+  end: number;
+  note: string;
+  createdAt: string;
+}
+
+const PIN_COLUMNS = 'id, genome_id AS genomeId, chrom, start, "end", note, created_at AS createdAt';
+
+export function insertPin(db: Db, p: Omit<PinRow, 'id'>): number {
+  return Number(db.prepare('INSERT INTO pins (genome_id, chrom, start, "end", note, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(p.genomeId, p.chrom, p.start, p.end, p.note, p.createdAt).lastInsertRowid);
+}
+
+/** The pins of one genome (or of every genome), in the order they were made. */
+export function listPins(db: Db, genomeId?: number): PinRow[] {
+  return genomeId === undefined ? (db.prepare(`SELECT ${PIN_COLUMNS} FROM pins ORDER BY id`).all() as PinRow[]) : (db.prepare(`SELECT ${PIN_COLUMNS} FROM pins WHERE genome_id = ? ORDER BY id`).all(genomeId) as PinRow[]);
+}
+
+export function getPin(db: Db, id: number): PinRow | undefined {
+  return db.prepare(`SELECT ${PIN_COLUMNS} FROM pins WHERE id = ?`).get(id) as PinRow | undefined;
+}
+
+export function deletePin(db: Db, id: number): boolean {
+  return db.prepare('DELETE FROM pins WHERE id = ?').run(id).changes > 0;
 }
 
 // ---------- features in a window ----------

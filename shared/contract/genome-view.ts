@@ -2,8 +2,9 @@
 // by byte range, its region sets and datasets as feature tracks read per visible window, the user's
 // own track files added by reference, a locus search over the project's own feature names, and the
 // view's settings (last locus, tracks shown, their order, colour and height) kept per genome in the
-// project file. Files reach the renderer only as opaque ids (GET /files/<id> in browser mode,
-// loci://app/files/<id> in the app), never as paths. Coordinates are 0-based half-open.
+// project file, and the loci the user pinned (with a short note) for reports to draw as images.
+// Files reach the renderer only as opaque ids (GET /files/<id> in browser mode, loci://app/files/<id>
+// in the app), never as paths. Coordinates are 0-based half-open.
 import { z } from 'zod';
 import { method } from './define';
 import { FilePath } from './projects';
@@ -103,6 +104,21 @@ export const SearchMatch = z.object({
 });
 export type SearchMatch = z.infer<typeof SearchMatch>;
 
+/** A locus pinned for reports: the run report's genome section draws it as the Genome view shows it. */
+export const Pin = z.object({
+  id: z.number().int(),
+  genomeId: z.number().int(),
+  chrom: z.string(),
+  /** 0-based, end excluded (shown to people 1-based inclusive through shared/locus). */
+  start: z.number().int(),
+  end: z.number().int(),
+  note: z.string(),
+  createdAt: z.string(),
+});
+export type Pin = z.infer<typeof Pin>;
+
+const PinNote = z.string().trim().max(500, 'A pin note is at most 500 characters').regex(/^[^\t\n\r]*$/, 'A pin note is one line (no tabs or line breaks)');
+
 export const genomeViewMethods = {
   'genomeView.reference': method(
     z.object({ project, genomeId: Id.optional() }).strict(),
@@ -135,6 +151,17 @@ export const genomeViewMethods = {
     z.object({ matches: z.array(SearchMatch) }),
     "Find a chromosome, or a feature by name in the project's region sets (exact names first, then prefixes).",
   ),
+  'genomeView.pins.list': method(
+    z.object({ project, genomeId: Id.optional() }).strict(),
+    z.array(Pin),
+    "The loci pinned for reports, oldest first: of one genome, or of every genome of the project.",
+  ),
+  'genomeView.pins.add': method(
+    z.object({ project, genomeId: Id.optional(), chrom: Chrom, start: Position, end: Position, note: PinNote.default('') }).strict(),
+    Pin,
+    "Pin a locus (0-based, end excluded) with an optional one-line note, for the run reports' genome section (default genome: the project's only one).",
+  ),
+  'genomeView.pins.remove': method(z.object({ project, id: Id }).strict(), ok, 'Unpin a locus.'),
   'genomeView.settings.get': method(z.object({ project, genomeId: Id.optional() }).strict(), ViewSettings, "The view's last locus and track settings (default: the genome last shown)."),
   'genomeView.settings.set': method(
     z.object({ project, genomeId: Id, locus: z.string().trim().min(1).max(2000).nullable().optional(), tracks: z.array(TrackSetting).max(1000).optional() }).strict(),

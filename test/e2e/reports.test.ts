@@ -1,7 +1,8 @@
 // The Reports page end to end in browser mode: a finished fine-tuning run made through the services,
 // then, in the page, a new run report from the runs list, its preview (the report's own HTML in a
 // permission-less sandboxed iframe, every section there), the full-size view, saving it as HTML,
-// and deleting it. The page never requests anything beyond 127.0.0.1 (appRunner's localOnly).
+// and deleting it; and a locus pinned in the Genome view ("Pin for report", with a note) drawn in
+// the report's genome section. The page never requests anything beyond 127.0.0.1 (appRunner's localOnly).
 // Screenshots land in test-results/e2e/reports-*.png.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/contrac
 import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
 import { writeBpeModel } from '../unit/api/models-helpers';
 import { writeGenome, writeSites } from '../unit/api/data-helpers';
+import { formatLocus } from '../../shared/locus';
 
 const skip = e2eSkipReason();
 
@@ -51,6 +53,25 @@ describe('Reports page', { skip }, () => {
 
     await withApp(async ({ page, screenshot }) => {
       await openProjectByName(page, 'Reports e2e');
+
+      // Pin a locus in the Genome view, with a note.
+      await page.evaluate(() => (window.location.hash = '#/genome?locus=chr1:1001-2000'));
+      await page.getByRole('heading', { name: 'Genome view', level: 2 }).waitFor();
+      await until(() => page.getByRole('combobox', { name: 'Locus' }).inputValue(), (v) => v.startsWith('chr1:1,0'), 'the view at chr1:1,001-2,000');
+      const pinButton = page.getByRole('button', { name: 'Pin for report' });
+      await until(() => pinButton.isEnabled(), (on) => on, 'igv started');
+      await pinButton.click();
+      const pinDialog = page.getByRole('dialog', { name: 'Pin this locus for reports' });
+      await pinDialog.getByRole('textbox', { name: 'Note (optional)' }).fill('the first site cluster');
+      await pinDialog.getByRole('button', { name: 'Pin', exact: true }).click();
+      await pinDialog.waitFor({ state: 'hidden' });
+      const [pin] = await until(() => api('genomeView.pins.list', { project }), (l) => l.length === 1, 'the pin stored in the project');
+      assert.equal(pin!.chrom, 'chr1');
+      assert.equal(pin!.note, 'the first site cluster');
+      assert.ok(pin!.start >= 900 && pin!.start <= 1100 && pin!.end >= 1900 && pin!.end <= 2100, formatLocus(pin!));
+      await page.getByRole('table', { name: 'Pinned loci' }).getByText(formatLocus(pin!)).waitFor();
+      await screenshot('reports-pin');
+
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Reports' }).click();
       await page.getByRole('heading', { name: 'Reports', level: 2 }).waitFor();
       await page.getByText('No reports in this project yet').waitFor();
@@ -73,7 +94,12 @@ describe('Reports page', { skip }, () => {
       const frame = page.frameLocator('iframe[title="Preview: Run report: sites run"]');
       await frame.getByRole('heading', { name: 'Run report: sites run', level: 1 }).waitFor();
       const sections = await frame.locator('section > h2').allTextContents();
-      assert.deepEqual(sections, ['Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Intended use and limitations']);
+      assert.deepEqual(sections, ['Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Genome scans', 'Intended use and limitations']);
+      // The pinned locus: an image of the Genome view with the locus and the note.
+      const pinned = frame.locator(`#pin-${pin!.id}`);
+      const caption = (await pinned.locator('figcaption').textContent()) ?? '';
+      assert.ok(caption.startsWith(`Pin ${pin!.id}: ${formatLocus(pin!)} (`) && caption.includes(': the first site cluster'), caption);
+      assert.equal(await pinned.locator(`svg[aria-label="chr1:${pin!.start + 1}-${pin!.end}"]`).count(), 1);
       await frame.locator('#summary').getByText(`MCC ${run.test!.mcc.toFixed(3)}`).waitFor();
       assert.equal(await frame.locator('script').count(), 0);
       assert.ok((await frame.locator('section#training svg').count()) >= 2, 'training curves drawn');

@@ -38,6 +38,10 @@ test('mistyped commands, flags and arguments exit 2 with a pointer to --help', a
     [['project', 'create', 'A', '--pth', '/x.loci'], /Unknown option '--pth'; did you mean --path\?/],
     [['project', 'list', '--zzzzzz'], /^loci: Unknown option '--zzzzzz'\nRun/],
     [['call', 'projects.explode'], /No such method: projects\.explode \(see "loci api"\)/],
+    [['pin', 'ad'], /Unknown command "loci pin ad"; did you mean "loci pin add"\? \(one of: add, list, remove\)/],
+    [['pin', 'add', '--locus', 'chr1:1-10'], /^loci: loci pin add needs --project PATH \(the \.loci file\)\nRun "loci pin add --help" for usage\.\n$/],
+    [['pin', 'add', '--project', '/x.loci', '--loci', 'chr1:1-10'], /Unknown option '--loci'; did you mean --locus\?/],
+    [['pin', 'remove', '--project', '/x.loci'], /loci pin remove needs ID/],
   ];
   for (const [args, message] of cases) {
     const r = await cli(['--data-dir', data, ...args]);
@@ -62,6 +66,11 @@ test('no arguments prints help and exits 2; --help exits 0; --version prints the
   assert.equal(cmdHelp.code, 0);
   assert.match(cmdHelp.stdout, /^Usage: loci project create NAME \[--path PATH\]$/m);
   assert.match(cmdHelp.stdout, /^ +--path PATH +where to write the \.loci file/m);
+  assert.match(help.stdout, /^ {2}pin add +Pin a locus \(with a note\) for the genome section of run reports$/m);
+  const pinHelp = await cli(['pin', 'add', '--help']);
+  assert.equal(pinHelp.code, 0);
+  assert.match(pinHelp.stdout, /^Usage: loci pin add \[--project PATH\] \[--genome ID\] \[--locus CHR:START-END\] \[--note TEXT\]$/m);
+  assert.match(pinHelp.stdout, /^ +-l, --locus CHR:START-END +the locus \(1-based, inclusive, e\.g\. chr1:1,001-2,000; required\)$/m);
 });
 
 test('loci api lists every method; --json adds schemas', async () => {

@@ -37,13 +37,16 @@ export interface FinetuneHarness extends JobsHarness {
   modelId: number;
 }
 
-/** Stores `items` as the dataset "motif", with a summary as a build stores it, so datasets.list (the CLI resolves names through it) can describe it. */
-export function insertMotifDataset(db: Db, items: DatasetItemRow[]): number {
+/**
+ * Stores `items` as the dataset "motif", with a summary as a build stores it, so datasets.list (the
+ * CLI resolves names through it) can describe it; `genomeId` when the items lie on a project genome.
+ */
+export function insertMotifDataset(db: Db, items: DatasetItemRow[], opts: { genomeId?: number } = {}): number {
   const splits = Object.fromEntries(SPLITS.map((sp) => [sp, summariseSplit(items.filter((i) => i.split === sp) as never, CLASSES)]));
   const summary = { source: 'table', classes: CLASSES, total: items.length, splits, split: 'fixed in the fixture', dropped: {}, warnings: [] };
   return insertDataset(
     db,
-    { name: 'motif', kind: 'classification', genomeId: null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
+    { name: 'motif', kind: 'classification', genomeId: opts.genomeId ?? null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
     items,
   );
 }

@@ -10,19 +10,20 @@ import { projectOf, projectOption } from './finetune';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
-const common: Record<string, CliOption> = {
+/** --project and --genome (default: the project's only genome); pins use them too. */
+export const projectGenomeOptions: Record<string, CliOption> = {
   ...projectOption,
   genome: { type: 'string', short: 'g', value: 'ID', description: "the genome (default: the project's only one)" },
 };
 
-function genomeOf(run: CliRun, command: string): { genomeId?: number } {
+export function genomeOf(run: CliRun, command: string): { genomeId?: number } {
   const v = str(run.values.genome);
   if (v === undefined) return {};
   if (!/^\d+$/.test(v.trim())) throw new UsageError(`--genome must be a genome id (a whole number), got ${JSON.stringify(v)}`, command);
   return { genomeId: Number(v) };
 }
 
-/** "chr1:1,001-2,000" (1-based, inclusive) -> 0-based half-open. */
+/** "chr1:1,001-2,000" (1-based, inclusive) -> 0-based half-open; annotations and pins. */
 export function parseAnnotationRegion(text: string, command: string): { chrom: string; start: number; end: number } {
   const m = /^(.+):([\d,]+)-([\d,]+)$/.exec(text.trim());
   if (!m) throw new UsageError(`${JSON.stringify(text)}: write the region as CHROM:START-END (1-based, inclusive, e.g. chr1:1001-2000)`, command);
@@ -44,7 +45,7 @@ export const annotationsList = defineCommand({
   name: 'annotations list',
   summary: "A genome's annotations (filter by class, chromosome, region or text)",
   options: {
-    ...common,
+    ...projectGenomeOptions,
     class: { type: 'string', short: 'c', value: 'NAME[,NAME]', description: 'only these classes' },
     region: { type: 'string', value: 'CHR[:START-END]', description: 'only on this chromosome or overlapping this region (1-based inclusive)' },
     text: { type: 'string', value: 'TEXT', description: 'only those whose class or note contains TEXT' },
@@ -82,7 +83,7 @@ export const annotationsAdd = defineCommand({
   args: 'CHR:START-END',
   positionals: { min: 1, max: 1 },
   options: {
-    ...common,
+    ...projectGenomeOptions,
     class: { type: 'string', short: 'c', value: 'NAME', description: 'its class (required)' },
     note: { type: 'string', value: 'TEXT', description: 'a note' },
   },
@@ -147,7 +148,7 @@ export const annotationsImport = defineCommand({
   args: 'FILE',
   positionals: { min: 1, max: 1 },
   options: {
-    ...common,
+    ...projectGenomeOptions,
     format: { type: 'string', value: 'bed|gff3', description: 'the file format (default: from its name)' },
     'new-classes': { type: 'boolean', description: 'accept classes no dataset or annotation uses yet' },
   },
@@ -173,7 +174,7 @@ export const annotationsExport = defineCommand({
   args: 'FILE',
   positionals: { min: 1, max: 1 },
   options: {
-    ...common,
+    ...projectGenomeOptions,
     format: { type: 'string', value: 'bed|gff3', description: 'default: from the file name (.bed, .gff3)' },
     class: { type: 'string', short: 'c', value: 'NAME[,NAME]', description: 'only these classes' },
     chrom: { type: 'string', value: 'CHR', description: 'only this chromosome' },
@@ -194,7 +195,7 @@ function undoCommand(direction: 'undo' | 'redo') {
   return defineCommand({
     name: `annotations ${direction}`,
     summary: direction === 'undo' ? 'Revert the last change to the annotations' : 'Re-apply the last undone change',
-    options: common,
+    options: projectGenomeOptions,
     async run(run) {
       const project = projectOf(run, `annotations ${direction}`);
       const out = await run.call(`annotations.${direction}`, { project, ...genomeOf(run, `annotations ${direction}`) });
@@ -208,7 +209,7 @@ function undoCommand(direction: 'undo' | 'redo') {
 export const annotationsConflicts = defineCommand({
   name: 'annotations conflicts',
   summary: 'Overlapping annotations with different classes (resolve them before retraining)',
-  options: common,
+  options: projectGenomeOptions,
   async run(run) {
     const project = projectOf(run, 'annotations conflicts');
     const out = await run.call('annotations.conflicts', { project, ...genomeOf(run, 'annotations conflicts') });

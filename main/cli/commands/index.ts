@@ -10,6 +10,7 @@ import { importGenome, importRegions, importTable } from './import';
 import { jobCommands } from './jobs';
 import { modelCommands } from './models';
 import { projectCreate, projectDelete, projectForget, projectInfo, projectList, projectOpen, projectRename } from './project';
+import { pinCommands } from './pin';
 import { pretrain } from './pretrain';
 import { report, reportList, reportRemove } from './report';
 import { runCommands } from './runs';
@@ -47,6 +48,7 @@ export const commands: readonly CliCommand[] = [
   report,
   reportList,
   reportRemove,
+  ...pinCommands,
   ...annotationCommands,
   retrain,
   suggest,

@@ -64,7 +64,7 @@ const allPages: PageEntry[] = [
     label: 'Genome view',
     icon: IconDna,
     description: 'The genome in an embedded IGV: labels, scan scores and called regions, and your own tracks',
-    requires: ['genomeView.reference', 'genomeView.tracks', 'genomeView.features', 'genomeView.search', 'genomeView.settings.get', 'genomeView.settings.set', 'genomeView.addTrackFile', 'genomeView.removeTrackFile'],
+    requires: ['genomeView.reference', 'genomeView.tracks', 'genomeView.features', 'genomeView.search', 'genomeView.settings.get', 'genomeView.settings.set', 'genomeView.addTrackFile', 'genomeView.removeTrackFile', 'genomeView.pins.list', 'genomeView.pins.add', 'genomeView.pins.remove'],
     // The page itself says how to open a project.
     needsProject: false,
     component: lazy(() => import('./genome/GenomePage')),

@@ -1,10 +1,10 @@
-// Genome-view images in reports (issue 14): the locus figure drawn from stored scores, and the
-// genome section's size and build time for a scan of about 100,000 windows (generated data).
+// Genome-view images in reports (issue 14): the locus figure drawn from stored scores, the pinned
+// loci, and the genome section's size and build time for a scan of about 100,000 windows (generated data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { genomeSection } from '../../../main/report/genome';
 import { columnMax, locusSvg, type LocusView } from '../../../main/report/tracks';
-import type { RunReportData, ScanReport } from '../../../main/report/types';
+import type { PinReport, RunReportData, ScanReport } from '../../../main/report/types';
 import type { ScanInfo, ScanRegion } from '../../../shared/contract/scans';
 
 /** Per-base intervals as a scan with `stride` writes them: one value per stride-long stretch. */
@@ -73,4 +73,27 @@ test('a scan of ~100,000 windows: the genome section builds in well under a seco
   // 1,000 features in the window: 200 at most are laid out, the rest (and those with no free row) counted.
   const hidden = Number(/\+([\d,]+) not drawn/.exec(html)?.[1]?.replace(/,/g, ''));
   assert.ok(hidden >= 800 && hidden < 1000, `${hidden} not drawn`);
+});
+
+test('pinned loci: each drawn as the Genome view shows it, with its note and its locus (1-based, separators), even without a scan', () => {
+  const pin = { id: 7, genomeId: 1, chrom: 'chr1', start: 1_233_999, end: 1_240_000, note: 'the promoter <the model> misses', createdAt: '2026-12-05T00:00:00Z' };
+  const scores = intervals(1_300_000, 50, (i) => (i % 100) / 100);
+  const pins: PinReport[] = [
+    { pin, scan: { id: 3, name: 'whole genome', className: 'site' }, view: { chrom: 'chr1', start: pin.start, end: pin.end, className: 'site', threshold: 0.7, scores, tracks: [{ name: 'Called: site', items: [{ start: 1_235_000, end: 1_235_400, name: '0.93' }] }, { name: 'Annotations', items: [{ start: 1_236_000, end: 1_237_000, name: 'enhancer', color: '#D55E00' }] }] } },
+    { pin: { ...pin, id: 8, chrom: 'chr2', start: 0, end: 1, note: '' }, scan: null, view: { chrom: 'chr2', start: 0, end: 1, tracks: [] } },
+  ];
+  const d = { project: { path: '/p.loci', name: 'p' }, run: { classNames: ['background', 'site'] }, scans: [], pins } as unknown as RunReportData;
+  const html = genomeSection.build(d)!;
+  assert.ok(html.includes('<h3>Pinned loci</h3>'));
+  assert.ok(html.includes("No genome scan was made with this run's model."));
+  const first = html.slice(html.indexOf('id="pin-7"'), html.indexOf('id="pin-8"'));
+  assert.match(first, /<svg [^>]*aria-label="chr1:1234000-1240000"/);
+  assert.ok(first.includes('<b>Pin 7: <code>chr1:1,234,000-1,240,000</code></b> (6,001 bp): the promoter &lt;the model&gt; misses'), first.slice(-600));
+  assert.ok(first.includes('threshold 0.700') && first.includes('P(site)') && first.includes('enhancer') && first.includes('scan 3 (whole genome) for site'));
+  const second = html.slice(html.indexOf('id="pin-8"'));
+  assert.ok(second.includes('<code>chr2:1-1</code></b> (1 bp)<br>') && second.includes('no scan of this run covers it'), second.slice(-400));
+  assert.doesNotMatch(second, /threshold|P\(/);
+  assert.doesNotMatch(html, /NaN|undefined|Infinity/);
+  // Without pins or scans the section is left out, as before.
+  assert.equal(genomeSection.build({ ...d, pins: [] }), null);
 });

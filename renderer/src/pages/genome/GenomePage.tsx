@@ -2,8 +2,9 @@
 // project's region sets, dataset labels, scan tracks and called regions, and the user's own track
 // files beside them. A locus box searches the project's own names; the track panel shows, hides,
 // reorders, recolours and resizes tracks; the locus and the panel are kept per genome in the project.
+// "Pin for report" keeps the locus in view (with a note) for the run reports to show as an image.
 import { ActionIcon, Alert, Anchor, Button, Card, Center, Collapse, Group, Loader, Select, Stack, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconBulb, IconDna2, IconLayoutSidebarRight, IconHighlight, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronLeft, IconChevronRight, IconChevronUp, IconFileImport, IconInfoCircle, IconBulb, IconDna2, IconLayoutSidebarRight, IconHighlight, IconPin, IconScan, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TrackSetting, ViewReference } from '../../../../shared/contract/genome-view';
 import type { ScanInfo, ScanRegion } from '../../../../shared/contract/scans';
@@ -36,6 +37,7 @@ import { InterpretDialog } from './interpret/InterpretDialog';
 import { InterpretList } from './interpret/InterpretList';
 import { InterpretResult } from './interpret/InterpretResult';
 import { useInterpretations } from './interpret/use-interpretations';
+import { PinDialog, PinsPanel, type PinDraft } from './pins/PinsPanel';
 
 export default function GenomePage() {
   const { project } = useProject();
@@ -139,6 +141,10 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
   const interpretations = useMemo(() => (allInterpretations.data ?? []).filter((r) => r.genomeId === genomeId), [allInterpretations.data, genomeId]);
   const opened = interpretations.find((r) => r.id === openedId && r.state === 'done');
   const [interpretTracks, setInterpretTracks] = useState<InterpretTrackSource[]>([]);
+  // Loci pinned for reports.
+  const pins = useQuery('genomeView.pins.list', { project, genomeId });
+  const [pinning, setPinning] = useState<PinDraft | null>(null);
+  const [pinsOpen, setPinsOpen] = useState(true);
 
   // Each finished scan's score track per class of interest, registered for byte-range reads.
   const doneKey = JSON.stringify(genomeScans.filter((s) => s.state === 'done').map((s) => [s.id, s.thresholds.map((t) => [t.classIndex, t.threshold])]));
@@ -191,6 +197,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
     if (change.path !== project) return;
     if (change.what === 'interpretations') return;
     if (change.what === 'annotations') setAnnRevision((r) => r + 1);
+    else if (change.what === 'pins') pins.reload();
     else tracks.reload();
   });
 
@@ -438,6 +445,23 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
         </Group>
         <Group gap="xs" wrap="wrap" justify="flex-end">
           <LocusBox project={project} genomeId={genomeId} locus={locus} onGo={go} />
+          <Tooltip label="Keep this locus (with a note) for run reports: they show it as an image of this view">
+            <Button
+              variant="default"
+              leftSection={<IconPin size={16} />}
+              disabled={!session}
+              onClick={() => {
+                const r = session?.currentRange();
+                const length = reference.chromosomes.find((c) => c.name === r?.chr)?.length;
+                if (!r || length === undefined) return;
+                // igv may draw past a sequence's end; a pin stays on it.
+                const end = Math.min(r.end, length);
+                setPinning({ chrom: r.chr, start: Math.min(r.start, end - 1), end });
+              }}
+            >
+              Pin for report
+            </Button>
+          </Tooltip>
           <Tooltip label="Zoom out">
             <ActionIcon variant="default" size="lg" aria-label="Zoom out" onClick={() => session?.zoomOut()}>
               <IconZoomOut size={18} />
@@ -557,6 +581,21 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
               }
             />
           )}
+          <Card withBorder radius="md" padding="sm" component="section" aria-label="Pinned loci panel" style={{ flexShrink: 0 }}>
+            <UnstyledButton onClick={() => setPinsOpen((o) => !o)} aria-expanded={pinsOpen}>
+              <Group gap={6}>
+                {pinsOpen ? <IconChevronDown size={16} /> : <IconChevronUp size={16} />}
+                <Title order={3} size="h5">
+                  Pinned for reports{pins.data?.length ? ` (${pins.data.length})` : ''}
+                </Title>
+              </Group>
+            </UnstyledButton>
+            <Collapse expanded={pinsOpen}>
+              <div style={{ maxHeight: 240, overflow: 'auto', marginTop: 8 }}>
+                {pins.error ? <ErrorAlert error={pins.error} /> : <PinsPanel project={project} pins={pins.data ?? []} onGo={(p) => go(`${p.chrom}:${p.start + 1}-${p.end}`)} onRemoved={pins.reload} />}
+              </div>
+            </Collapse>
+          </Card>
           <Card withBorder radius="md" padding="sm" component="section" aria-label="Annotations panel" style={{ flexShrink: 0 }}>
             <UnstyledButton onClick={() => setAnnotationsOpen((o) => !o)} aria-expanded={annotationsOpen}>
               <Group gap={6}>
@@ -705,6 +744,19 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
           onSaved={() => {
             setDraft(null);
             session?.clearSelection();
+          }}
+        />
+      )}
+      {pinning && (
+        <PinDialog
+          project={project}
+          genomeId={genomeId}
+          draft={pinning}
+          onClose={() => setPinning(null)}
+          onPinned={() => {
+            setPinning(null);
+            setPinsOpen(true);
+            pins.reload();
           }}
         />
       )}
