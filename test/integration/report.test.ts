@@ -1,5 +1,6 @@
 // Reports end to end: a real run (genome -> regions -> dataset -> fine-tuning in a worker) ->
-// reports.create -> the HTML holds every section with that run's own figures -> Chromium opens it
+// reports.create -> the HTML holds every section with that run's own figures (and a pinned locus
+// drawn with the scan's score) -> Chromium opens it
 // with the network blocked and logs no error -> the PDF's text and pages checked with Debian's
 // poppler-utils; the scan exports (BED, bedGraph) re-imported and read by bedtools. Also: a
 // comparison, a cancelled run's report, the no-Chromium fallback, and
@@ -62,6 +63,8 @@ test('a finished run: every section with its figures, no network or console erro
     const merged = execFileSync('bedtools', ['merge', '-i', bedGraph, '-c', '4', '-o', 'max'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
     assert.ok(merged.length >= 1 && merged.every((l) => l.split('\t').length === 4), merged.slice(0, 3).join(' | '));
   } else t.diagnostic('bedtools checks skipped: install bedtools (apt-get install bedtools)');
+  // A locus pinned for the report (as the Genome view's "Pin for report" does).
+  const pin = await h.call('genomeView.pins.add', { project: h.project, chrom: 'chr1', start: 0, end: 2000, note: 'the first sites' });
 
   const t0 = performance.now();
   const info = await h.call('reports.create', { project: h.project, runIds: [run.id] });
@@ -107,7 +110,10 @@ test('a finished run: every section with its figures, no network or console erro
   assert.ok(g.includes(`Scan ${scanId}: whole genome`) && g.includes(`${scan.settings.window} bp every 50 bp, both strands, combined by their mean`), g.slice(0, 2000));
   assert.ok(g.includes(`<th>Threshold</th><td>${num(th.threshold, 4)}: `), 'threshold');
   assert.ok(g.includes(`<th>Called regions</th><td>${called.total.toLocaleString('en-US')}</td>`), `called regions ${called.total}`);
-  assert.ok(g.includes(`${scan.bpTotal.toLocaleString('en-US')} scanned bases in 50 score bins`) && (g.match(/<svg /g) ?? []).length === 1 + Math.min(3, called.total), "score distribution and the strongest regions as Genome-view images");
+  assert.ok(g.includes(`${scan.bpTotal.toLocaleString('en-US')} scanned bases in 50 score bins`) && (g.match(/<svg /g) ?? []).length === 1 + Math.min(3, called.total) + 1, "score distribution, the strongest regions and the pinned locus as Genome-view images");
+  const pinned = g.slice(g.indexOf(`id="pin-${pin.id}"`), g.indexOf('</figure>', g.indexOf(`id="pin-${pin.id}"`)));
+  assert.ok(pinned.includes(`<b>Pin ${pin.id}: <code>chr1:1-2,000</code></b> (2,000 bp): the first sites<br>`) && pinned.includes(`the per-base score of scan ${scanId} (whole genome) for site`), pinned.slice(-600));
+  assert.ok(pinned.includes(`threshold ${th.threshold.toFixed(3)}`) && pinned.includes('; site, Labels: sites vs background'), 'the scan score, the region set and the dataset labels at the pin');
   if (called.total) assert.ok(g.includes(formatLocus([...called.regions].sort((x, y) => y.maxScore - x.maxScore)[0]!)), 'strongest region');
   assert.ok(g.includes(`loci scan --project ${h.project} --run ${run.id} --window ${scan.settings.window} --stride 50 --strand both --combine mean`));
   // reproduction
@@ -160,7 +166,7 @@ test('a finished run: every section with its figures, no network or console erro
   assert.equal(readFileSync(pdf.path).subarray(0, 5).toString(), '%PDF-');
   if (!has('pdftotext') || !has('pdftoppm')) return t.diagnostic('PDF text and page checks skipped: install poppler-utils (apt-get install poppler-utils)');
   const text = execFileSync('pdftotext', ['-layout', pdf.path, '-'], { encoding: 'utf8' });
-  for (const s of ['Run report: sites run', 'Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Genome scans', 'Intended use and limitations', 'Reproduce this run', num(t1.mcc), genome.checksum.slice(0, 32)]) assert.ok(text.includes(s), `PDF text has "${s}"`);
+  for (const s of ['Run report: sites run', 'Summary', 'Data', 'Model', 'Training', 'Evaluation on the test set', 'Genome scans', 'Pinned loci', 'Intended use and limitations', 'Reproduce this run', num(t1.mcc), genome.checksum.slice(0, 32)]) assert.ok(text.includes(s), `PDF text has "${s}"`);
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf.path], { encoding: 'utf8' }))?.[1]);
   assert.ok(pages >= 3 && pages <= 20, `${pages} pages`);
   const png = join(out, 'page');
