@@ -11,7 +11,9 @@
 #   4. example annotations picked from that scan: the prodigal start sites it misses most clearly
 #      (class gene_start) and the called regions farthest from any start site (class background),
 #      written by `loci annotations import` + `loci annotations export` (GFF3, notes say why);
-#   5. `loci models export` into model/, plus demo-model.json (test metrics, settings, commands).
+#   5. `loci models export` into model/ (less loci_dnabert2.py, which every export takes from
+#      resources/python), plus demo-model.json (test metrics, settings, commands) and the model
+#      card README.md written from it (scripts/demo-model-card.mjs).
 # Usage: bash scripts/make-demo-model.sh [out-dir]   (default: resources/demo next to this script)
 # Needs: node (the repository's node_modules), awk, sort. LOCI_DEMO_WORK=DIR keeps the work folder
 # there (and reuses a finished fine-tune found in it) instead of a temporary one.
@@ -130,7 +132,12 @@ const out = {
 };
 fs.writeFileSync(process.argv[9], JSON.stringify(out, null, 2) + "\n");
 ' "$work/run.json" "$work/scan.json" "$SEED" "$BACKEND" "$BASE_MODEL" "$SCAN_END" "$SCAN_CHROM" "$(( $(date +%s) - start ))" "$work/model/demo-model.json"
+# Its model card, from those figures (in place of the generated "no model card" text).
+node "$here/demo-model-card.mjs" "$work/model" "$out/dataset-spec.json"
 
+# Loci's PyTorch module is not kept in the demo folder: it is a byte copy of resources/python's,
+# and `loci models export` adds that one to every DNABERT-2 export (config.json's auto_map names it).
+rm -f "$work/model/loci_dnabert2.py"
 rm -rf "$out/model"
 cp -r "$work/model" "$out/model"
 chmod 644 "$out/model"/*

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
 import type { DatasetSummary, TablePreview } from '../../shared/contract/data';
 import { exportDataset, exportFileNames, SPLITS } from '../datasets/index';
-import type { BuiltDataset, DatasetWindow, SplitName } from '../datasets/index';
+import type { BuiltDataset } from '../datasets/index';
+import { storedWindows } from '../datasets/stored';
 import { datasetBuildKind, datasetVersionKind, type DatasetBuildHeader, type DatasetBuildParams, type StoredSummary, type StoredVersion } from '../datasets/protocol';
 import type { FinishedJob } from '../jobs/results';
 import { readLabelledSequences } from '../genome/table';
@@ -50,21 +51,7 @@ function requireDataset(db: Db, id: number, project: string): DatasetRow {
 export function loadBuiltDataset(db: Db, id: number): BuiltDataset {
   const row = getDatasetRow(db, id);
   if (!row) throw new Error(`no dataset ${id}`);
-  const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 };
-  const windows: DatasetWindow[] = datasetItems(db, id).map((it) => ({
-    id: `${it.split}-${++count[it.split]}`,
-    split: it.split,
-    label: it.label,
-    labelIndex: it.labelIndex,
-    chrom: it.chrom ?? '',
-    start: it.start ?? 0,
-    end: it.end ?? it.sequence.length,
-    strand: it.strand === '-' ? '-' : '+',
-    origin: it.origin as DatasetWindow['origin'],
-    augmented: it.augmented,
-    sequence: it.sequence,
-    gc: it.gc,
-  }));
+  const windows = storedWindows(db, id);
   const s = row.summary as unknown as StoredSummary;
   return {
     classes: row.classes,

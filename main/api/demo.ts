@@ -5,15 +5,18 @@
 // fine-tuned demo model (imported by reference), the example annotations and a scan of the first
 // 200 kb with that model, started as a background job so the Genome view shows real predictions
 // within a minute and the app never waits for it. Made on first call; later calls finish whatever is
-// missing (and resume an interrupted demo scan) and return the path.
+// missing (and resume an interrupted demo scan) and return the path. The scan is started once per
+// project (a flag in its meta): one the user removes stays removed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetSpec } from '../../shared/contract/data';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import { packageRoot } from '../node/paths';
+import { readFlag, setFlag } from '../store/meta';
 import type { AppContext } from './context';
 import { dispatch } from './dispatch';
 import { createServices } from './index';
+import { projectDb } from './projects';
 import { waitForScan } from './scans';
 import type { ScanInfo } from '../../shared/contract/scans';
 
@@ -144,7 +147,7 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
 
   // The rest of the loop never keeps the demo from opening: a failure is logged, the next start retries.
   try {
-    await completeLoop(call, project, dir, modelDir, genome.id, dataset.id, opts);
+    await completeLoop(ctx, call, project, dir, modelDir, genome.id, dataset.id, opts);
   } catch (e) {
     ctx.log.warn(`demo project: the demo model, annotations or scan could not be added: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -153,8 +156,8 @@ async function makeDemo(ctx: AppContext, path: string, dir: string, opts: DemoOp
 
 type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
 
-/** The demo model, the example annotations and the demo scan, each only when missing. */
-async function completeLoop(call: Call, project: string, dir: string, modelDir: string, genomeId: number, datasetId: number, opts: DemoOptions): Promise<void> {
+/** The demo model, the example annotations and the demo scan, each only when missing (the scan only once). */
+async function completeLoop(ctx: AppContext, call: Call, project: string, dir: string, modelDir: string, genomeId: number, datasetId: number, opts: DemoOptions): Promise<void> {
   // The fine-tuned demo model, by reference to Loci's resources like any imported folder.
   const models = await call('models.list', { project });
   let model = models.find((m) => m.name === DEMO_MODEL_NAME);
@@ -168,11 +171,15 @@ async function completeLoop(call: Call, project: string, dir: string, modelDir: 
   }
 
   // The scan: started, never awaited (a job with progress like any other); an interrupted one resumes.
+  // Started once per project: the flag (set too on a project whose demo scan predates it) keeps a
+  // scan the user removed from coming back on the next start.
+  const db = projectDb(ctx, project);
   const scans = (await call('scans.list', { project })).filter((s) => s.name === DEMO_SCAN_NAME);
+  if (scans.length > 0 && !db.readonly && readFlag(db, 'demoScanStarted') === null) setFlag(db, 'demoScanStarted');
   const paused = scans.find((s) => s.state === 'paused' || s.state === 'interrupted');
   if (paused?.jobId && !scans.some((s) => s.state === 'done' || s.state === 'running' || s.state === 'queued')) {
     await call('jobs.resume', { project, jobId: paused.jobId });
-  } else if (scans.length === 0) {
+  } else if (scans.length === 0 && readFlag(db, 'demoScanStarted') === null) {
     const seq = (await call('genomes.get', { project, id: genomeId })).sequences[0];
     if (seq) {
       await call('scans.start', {
@@ -186,6 +193,7 @@ async function completeLoop(call: Call, project: string, dir: string, modelDir: 
         combine: 'mean',
         backend: opts.backend ?? 'auto',
       });
+      setFlag(db, 'demoScanStarted');
     }
   }
 }

@@ -16,12 +16,13 @@ import { InputError } from '../genome/errors';
 import { fractionReporter, indexIntoCache, readProject, recordingFailure, recordOf } from '../genome/job';
 import { readLabelledSequences } from '../genome/table';
 import type { LabelledReadResult } from '../genome/table';
-import { datasetItems, getDatasetRow, getGenomeRow, getRegionSetRow, regionsOf, type DatasetItemRow, type GenomeRow } from '../store/data-repo';
+import { getDatasetRow, getGenomeRow, getRegionSetRow, regionsOf, type DatasetItemRow, type GenomeRow } from '../store/data-repo';
 import { buildDataset } from './build';
 import { Rng } from './prng';
 import { sequenceStats } from './sequence';
 import { SPLITS, parseBuildParams } from './spec';
 import type { BuildParamsInput, SplitName } from './spec';
+import { storedWindows } from './stored';
 import { summariseSplit } from './summary';
 import type { BuiltDataset, DatasetWindow, RegionSet as BuilderRegionSet, SequenceSource } from './types';
 import { buildVersion } from './version';
@@ -357,7 +358,7 @@ registerJobKind(datasetVersionKind, (job) =>
       if (!parent) throw notFound('dataset', p.parentId, p.project);
       const genome = parent.genomeId !== null ? getGenomeRow(db, parent.genomeId) : undefined;
       if (!genome) throw new ApiError({ code: 'conflict', message: `Dataset "${parent.name}" has no genome in the project (it was built from tables, or its genome was removed): annotation windows need one` });
-      return { parent, genome, items: loadWindows(db, parent.id) };
+      return { parent, genome, items: storedWindows(db, parent.id) };
     });
     const params = parseBuildParams(parent.provenance.params, `dataset "${parent.name}" build parameters`);
     const { reader, reindexed } = await openGenomeForBuild(genome, p.cacheRoot, join(job.checkpointDir, 'staging'), job.signal);
@@ -390,22 +391,3 @@ registerJobKind(datasetVersionKind, (job) =>
     return { total: v.windows.length };
   }),
 );
-
-/** A stored dataset's items as builder windows (stored order). */
-function loadWindows(db: Parameters<typeof datasetItems>[0], id: number): DatasetWindow[] {
-  const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 };
-  return datasetItems(db, id).map((it) => ({
-    id: `${it.split}-${++count[it.split]}`,
-    split: it.split,
-    label: it.label,
-    labelIndex: it.labelIndex,
-    chrom: it.chrom ?? '',
-    start: it.start ?? 0,
-    end: it.end ?? it.sequence.length,
-    strand: it.strand === '-' ? '-' : '+',
-    origin: it.origin as DatasetWindow['origin'],
-    augmented: it.augmented,
-    sequence: it.sequence,
-    gc: it.gc,
-  }));
-}

@@ -1,4 +1,4 @@
-// The project's own row (name, times) and the counts shown on its card.
+// The project's own row (name, times, one-time flags) and the counts shown on its card.
 import { ApiError } from '../../shared/contract/errors';
 import type { Db } from './project-file';
 
@@ -36,6 +36,20 @@ export function renameProject(db: Db, name: string, appVersion: string): void {
 /** Marks the project as changed now; services call it after writing. */
 export function touchModified(db: Db, appVersion: string): void {
   db.prepare('UPDATE meta SET modified_at = ?, app_version = ? WHERE id = 1').run(new Date().toISOString(), appVersion);
+}
+
+/** One-time steps a project records it has done (migration 11's `flags`, a JSON object of name -> when). */
+export type ProjectFlag = 'demoScanStarted';
+
+/** When the project marked `flag` done, or null. */
+export function readFlag(db: Db, flag: ProjectFlag): string | null {
+  const row = db.prepare('SELECT json_extract(flags, ?) AS v FROM meta WHERE id = 1').get(`$.${flag}`) as { v: unknown } | undefined;
+  return typeof row?.v === 'string' ? row.v : null;
+}
+
+/** Marks `flag` done now, so that the step is not done again. */
+export function setFlag(db: Db, flag: ProjectFlag): void {
+  db.prepare('UPDATE meta SET flags = json_set(flags, ?, ?) WHERE id = 1').run(`$.${flag}`, new Date().toISOString());
 }
 
 export function countRows(db: Db): ProjectCounts {

@@ -390,6 +390,12 @@ CREATE TABLE pins (
 CREATE INDEX pins_genome ON pins(genome_id, id);
 `;
 
+// One-time things the project has done, as a JSON object of name -> when (main/store/meta.ts): the
+// demo project records there that its scan was started, so a scan the user removes stays removed.
+const v12 = `
+ALTER TABLE meta ADD COLUMN flags TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(flags));
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: v1 },
   { version: 2, name: 'job runner columns', sql: v2 },
@@ -403,6 +409,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // first-hour's migration (14 in the plan; numbered 10 on its branch so the chain stays whole).
   { version: 10, name: 'genome sequences: FASTA header descriptions', sql: v10 },
   { version: 11, name: 'pinned loci for reports', sql: v11 },
+  { version: 12, name: 'project flags: one-time steps done', sql: v12 },
 ];
 
 /** The schema version this Loci writes: the number of migrations. */

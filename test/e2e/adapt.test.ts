@@ -6,11 +6,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import { before, describe, test } from 'node:test';
+import { e2eSession, e2eSkipReason, foreignRequests, openApp } from '../helpers/browser-mode';
 import { writeBpeModel } from '../unit/api/models-helpers';
 
 const skip = e2eSkipReason();
@@ -28,29 +25,22 @@ function genomeText(n: number): string {
 }
 
 describe('Models page: adapt a model to my genome', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
   let modelId: number;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    project = join(server.tmp, 'my-genome.loci');
+    project = join(env.server.tmp, 'my-genome.loci');
     await api('projects.create', { path: project, name: 'My genome' });
-    const fasta = join(server.tmp, 'toy.fa');
+    const fasta = join(env.server.tmp, 'toy.fa');
     writeFileSync(fasta, genomeText(20_000));
     await api('genomes.import', { project, path: fasta, name: 'Toy genome' });
-    modelId = (await api('models.importFolder', { project, path: await writeBpeModel(join(server.tmp, 'tiny-bpe')), name: 'tiny-bpe' })).id;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    modelId = (await api('models.importFolder', { project, path: await writeBpeModel(join(env.server.tmp, 'tiny-bpe')), name: 'tiny-bpe' })).id;
   });
 
   test('the modal starts an adaptation and the adapted model joins the project; a long run pauses, resumes and cancels from its row', async () => {
-    const app = await openApp(browser, server.http.url);
+    const app = await openApp(env.browser, env.server.http.url);
     const { page, screenshot } = app;
     try {
       await page.getByRole('button', { name: 'Open My genome' }).click();
@@ -114,7 +104,7 @@ describe('Models page: adapt a model to my genome', { skip }, () => {
       await screenshot('adapt-cancelled');
 
       assert.deepEqual(app.problems, [], 'the page threw or broke its content security policy');
-      assert.deepEqual(foreignRequests(app.requests, server.http.origin), [], 'the page only talks to the local server');
+      assert.deepEqual(foreignRequests(app.requests, env.server.http.origin), [], 'the page only talks to the local server');
     } catch (err) {
       await screenshot('adapt-failed', { fullPage: true }).catch(() => undefined);
       throw err;

@@ -8,66 +8,35 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { writeKmerClassifier } from '../integration/scan-fixture';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSession, e2eSkipReason, until } from '../helpers/browser-mode';
+import { buildMotifDataset, parseLocus, randomBases } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
-/** A locus as the page writes it ("chr1:1,234-5,678"), 1-based numbers. */
-function parseLocus(text: string): { chrom: string; start: number; end: number } | null {
-  const m = /^([^:]+):([\d,]+)-([\d,]+)/.exec(text.trim());
-  return m ? { chrom: m[1]!, start: Number(m[2]!.replace(/,/g, '')), end: Number(m[3]!.replace(/,/g, '')) } : null;
-}
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out += 'ACGT'[s >>> 30];
-  }
-  return out;
-}
-
 describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, export', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
   let runId: number;
   let genomeId: number;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    const genome = join(server.tmp, 'ann-genome.fa');
+    const genome = join(env.server.tmp, 'ann-genome.fa');
     writeFileSync(genome, `>chr1\n${randomBases(20_000, 3).replace(/(.{60})/g, '$1\n')}\n`);
-    const sites = join(server.tmp, 'ann-sites.bed');
+    const sites = join(env.server.tmp, 'ann-sites.bed');
     writeFileSync(sites, Array.from({ length: 30 }, (_, i) => `chr1\t${400 + i * 600}\t${416 + i * 600}\tsite${i + 1}`).join('\n') + '\n');
-    project = join(server.tmp, 'annotate.loci');
+    project = join(env.server.tmp, 'annotate.loci');
     await api('projects.create', { path: project, name: 'Annotate' });
     const g = await api('genomes.import', { project, path: genome, name: 'Toy' });
     const set = await api('regions.import', { project, path: sites, genomeId: g.id, name: 'sites' });
-    await api('datasets.build', {
-      project,
-      name: 'Sites',
-      spec: {
-        source: 'regions',
-        genomeId: g.id,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 64 },
-        negatives: { strategy: 'random', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
+    await buildMotifDataset(api, { project, genomeId: g.id, regionSetId: set.id, window: 64, negatives: 'random', name: 'Sites' });
     genomeId = g.id;
     // A finished run and a scan of it (as test/e2e/scan.test.ts makes them): a 1-layer 3-mer BERT, a small budget, wasm.
     const ds = (await api('datasets.list', { project }))[0]!;
-    const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(server.tmp, 'ann-clf')), name: 'Tiny 3-mer BERT' });
+    const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(env.server.tmp, 'ann-clf')), name: 'Tiny 3-mer BERT' });
     const run = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'Sites run', settings: { mode: 'full', lr: 0.01, batchSize: 16, maxSteps: 40, warmupSteps: 5, evalEvery: 20, backend: 'wasm' } });
     runId = run.id;
     const done = await until(() => api('training.get', { project, runId }), (r) => ['done', 'failed', 'cancelled'].includes(r.state), 'the fine-tuning run to finish', 240_000, 500);
@@ -77,12 +46,7 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
     assert.equal(scan.state, 'done', scan.error ?? '');
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'annotations-failed', localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'annotations-failed', localOnly: true });
 
   async function openView(page: Page, hash: string) {
     await page.getByRole('button', { name: 'Open Annotate' }).click();
@@ -153,7 +117,7 @@ describe('Annotations in the Genome view: Shift-drag, edit, undo/redo, reload, e
       await until(async () => page.getByRole('button', { name: 'Undo' }).isEnabled(), (v) => v, 'undo still possible after the reload');
 
       // Export as BED from the panel.
-      const out = join(server.tmp, 'exported.bed');
+      const out = join(env.server.tmp, 'exported.bed');
       // Scoped: the Scans panel has Export buttons too.
       await page.getByRole('region', { name: 'Annotations panel' }).getByRole('button', { name: 'Export' }).click();
       const exp = page.getByRole('dialog', { name: 'Export annotations' });

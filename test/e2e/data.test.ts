@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import type { DatasetSummary } from '../../shared/contract/data';
-import { appRunner, e2eSkipReason, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSession, e2eSkipReason } from '../helpers/browser-mode';
+import { randomBases } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 const ecoliDir = '/work/shared/data/genomes/ecoli-k12-mg1655';
@@ -21,16 +22,6 @@ const ecoliSkip = existsSync(ecoliFasta) && existsSync(ecoliGff) ? undefined : `
 const MOTIF = 'TGACGTCATTTAAATG';
 const CHROM_LENGTH = 20_000;
 const SITE_STEP = 1_000;
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
 
 function wrap(seq: string): string {
   return seq.replace(/(.{60})/g, '$1\n').replace(/\n?$/, '\n');
@@ -110,21 +101,14 @@ function writeBigGenome(dir: string): { genome: string; sites: string; siteCount
 // ---------- helpers ----------
 
 describe('Data page and import wizard', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let fx: Fixtures;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    fx = writeFixtures(server.tmp);
+    fx = writeFixtures(env.server.tmp);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'data-failed' });
+  const withApp = appRunner(() => env, { failureName: 'data-failed' });
 
   const wizard = (page: Page) => page.getByRole('dialog', { name: /Import data|Dataset built/ });
 
@@ -132,10 +116,10 @@ describe('Data page and import wizard', { skip }, () => {
     await page.getByRole('button', { name: 'New project', exact: true }).click();
     const modal = page.getByRole('dialog', { name: 'New project' });
     await modal.getByLabel('Name').fill(name);
-    await modal.getByLabel('Location').fill(join(server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`));
+    await modal.getByLabel('Location').fill(join(env.server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`));
     await modal.getByRole('button', { name: 'Create project', exact: true }).click();
     await modal.waitFor({ state: 'hidden' });
-    return join(server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`);
+    return join(env.server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`);
   }
 
   async function goToData(page: Page) {
@@ -257,7 +241,7 @@ describe('Data page and import wizard', { skip }, () => {
       await screenshot('data-wizard-review');
       await w.getByRole('button', { name: 'Build dataset', exact: true }).click();
       await w.getByRole('region', { name: 'Built dataset' }).waitFor({ timeout: 120_000 });
-      const [built] = await server.services['datasets.list']({ project });
+      const [built] = await env.server.services['datasets.list']({ project });
       assert.ok(built, 'the dataset is in the project');
       assert.equal(built.name, 'motif-sites vs background');
       assert.deepEqual(built.classes, ['background', 'motif-sites']);
@@ -300,7 +284,7 @@ describe('Data page and import wizard', { skip }, () => {
       // Export as CSV into a folder.
       await row.getByRole('button', { name: 'Export motif-sites vs background', exact: true }).click();
       const exp = page.getByRole('dialog', { name: 'Export motif-sites vs background' });
-      const out = join(server.tmp, 'export-csv');
+      const out = join(env.server.tmp, 'export-csv');
       await exp.getByRole('textbox', { name: 'Folder' }).fill(out);
       await exp.getByRole('button', { name: 'Export', exact: true }).click();
       await exp.getByRole('status', { name: 'Exported files' }).waitFor();
@@ -313,7 +297,7 @@ describe('Data page and import wizard', { skip }, () => {
   });
 
   test('a dataset build on a 50 MB genome can be cancelled, changing nothing, and then runs to completion', { timeout: 300_000 }, async () => {
-    const big = writeBigGenome(server.tmp);
+    const big = writeBigGenome(env.server.tmp);
     await withApp(async ({ page, screenshot }) => {
       const project = await createProject(page, 'Big genome');
       await goToData(page);
@@ -339,15 +323,15 @@ describe('Data page and import wizard', { skip }, () => {
       const notice = w.getByRole('status', { name: 'Cancelled' });
       await notice.getByText('Cancelled — nothing was changed').waitFor({ timeout: 60_000 });
       await screenshot('data-wizard-build-cancelled');
-      assert.deepEqual(await server.services['datasets.list']({ project }), [], 'the cancelled build left no dataset');
-      const jobs = await server.services['jobs.list']({ project });
+      assert.deepEqual(await env.server.services['datasets.list']({ project }), [], 'the cancelled build left no dataset');
+      const jobs = await env.server.services['jobs.list']({ project });
       assert.deepEqual(jobs.filter((j) => j.kind === 'dataset-build').map((j) => j.state), ['cancelled']);
 
       // Build again, to completion.
       await w.getByRole('button', { name: 'Build dataset', exact: true }).click();
       await w.getByRole('region', { name: 'Built dataset' }).waitFor({ timeout: 240_000 });
       assert.equal(await notice.count(), 0, 'the cancel notice is gone');
-      const [built] = await server.services['datasets.list']({ project });
+      const [built] = await env.server.services['datasets.list']({ project });
       assert.ok(built, 'the dataset is in the project');
       const positives = Object.values(built.splits).reduce((a, sp) => a + (sp.classCounts['big-sites'] ?? 0), 0);
       assert.equal(positives, big.siteCount);
@@ -366,7 +350,7 @@ describe('Data page and import wizard', { skip }, () => {
 
       // A dropped file: the browser gives its name but not its folder, so the page asks for the path.
       w = await openWizard(page, 'Genome');
-      await w.getByLabel('Full path of the file').fill(`${server.tmp}/`);
+      await w.getByLabel('Full path of the file').fill(`${env.server.tmp}/`);
       const dropped = await page.evaluateHandle(() => {
         const dt = new DataTransfer();
         dt.items.add(new File(['chr1\t1\t2\n'], 'broken-sites.bed'));
@@ -441,7 +425,7 @@ describe('Data page and import wizard', { skip }, () => {
       await w.getByRole('button', { name: 'Next: review', exact: true }).click();
       await w.getByRole('button', { name: 'Build dataset', exact: true }).click();
       await w.getByRole('region', { name: 'Built dataset' }).waitFor({ timeout: 60_000 });
-      const [built] = await server.services['datasets.list']({ project });
+      const [built] = await env.server.services['datasets.list']({ project });
       assert.ok(built, 'the dataset is in the project');
       assert.equal(built.total, 60);
       assert.deepEqual([built.splits.train.sequences, built.splits.dev.sequences, built.splits.test.sequences], [42, 9, 9]);
@@ -455,7 +439,7 @@ describe('Data page and import wizard', { skip }, () => {
       await confirm.getByRole('button', { name: 'Delete dataset', exact: true }).click();
       await confirm.waitFor({ state: 'hidden' });
       await page.getByText('No datasets yet').waitFor();
-      assert.deepEqual(await server.services['datasets.list']({ project }), []);
+      assert.deepEqual(await env.server.services['datasets.list']({ project }), []);
     });
   });
 
@@ -466,7 +450,7 @@ describe('Data page and import wizard', { skip }, () => {
       const w = await importGenome(page, fx.movable, 'Movable');
       await w.getByRole('button', { name: 'Done', exact: true }).click();
       await w.waitFor({ state: 'hidden' });
-      const moved = join(server.tmp, 'moved-away.fa');
+      const moved = join(env.server.tmp, 'moved-away.fa');
       renameSync(fx.movable, moved);
       await page.reload();
       const row = page.getByRole('table', { name: 'Genomes' }).getByRole('row').filter({ hasText: 'Movable' });
@@ -553,7 +537,7 @@ describe('Data page and import wizard', { skip }, () => {
       await w.getByRole('button', { name: 'Build dataset', exact: true }).click();
       await w.getByRole('region', { name: 'Built dataset' }).waitFor({ timeout: 240_000 });
       await screenshot('data-ecoli-built');
-      const [built] = await server.services['datasets.list']({ project });
+      const [built] = await env.server.services['datasets.list']({ project });
       assert.ok(built, 'the dataset is in the project');
       assert.equal(built.name, 'CDS start sites vs background');
       assert.deepEqual([...built.classes].sort(), ['CDS start sites', 'background']);

@@ -7,27 +7,16 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { formatLocus } from '../../shared/locus';
 import { judgeRun } from '../../shared/run-verdict';
-import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSession, e2eSkipReason, openProjectByName, until } from '../helpers/browser-mode';
+import { buildMotifDataset, randomBases } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
 const MOTIF = 'TGACGTCATTTAAATG';
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
 
 /**
  * A one-sequence genome named like the demo's ('K-12-MG1655') with MOTIF every 300 bp, and a GFF3
@@ -55,28 +44,20 @@ function writeFixtures(dir: string) {
 }
 
 describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let fx: ReturnType<typeof writeFixtures>;
   let project: string;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    fx = writeFixtures(server.tmp);
-    project = join(server.tmp, 'first-hour.loci');
+    fx = writeFixtures(env.server.tmp);
+    project = join(env.server.tmp, 'first-hour.loci');
     await api('projects.create', { path: project, name: 'First hour' });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'first-hour-failed', fullPageOnFailure: true, localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'first-hour-failed', fullPageOnFailure: true, localOnly: true });
 
   const openProject = (page: Page) => openProjectByName(page, 'First hour');
-
 
   test('a GFF3 on another name for the one sequence: mapped in the preview, problems grouped, counts agree, loci 1-based', { timeout: 300_000 }, async () => {
     const genome = await api('genomes.import', { project, path: fx.genome, name: 'Demo-like genome' });
@@ -91,7 +72,7 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
 
       // A wrong path is said on the first step, before anything starts.
       const path = w.getByLabel('Full path of the file');
-      await path.fill(join(server.tmp, 'GCF_000005845.2_no_such_file.gff'));
+      await path.fill(join(env.server.tmp, 'GCF_000005845.2_no_such_file.gff'));
       await w.getByRole('button', { name: 'Preview', exact: true }).click();
       await w.getByText(/file not found/).waitFor();
       assert.equal(await w.getByRole('table', { name: 'First records' }).count(), 0, 'still on the first step');
@@ -148,19 +129,7 @@ describe('The first hour (issue 10): names, loci, jobs, cancel, verdict', { skip
   test('jobs show in the status bar from every page; cancel ends within seconds and every view agrees; a finished run is judged and its examples placed', { timeout: 600_000 }, async () => {
     const genome = (await api('genomes.list', { project }))[0]!;
     const set = await api('regions.import', { project, path: fx.sites, genomeId: genome.id, name: 'motif sites' });
-    const ds = await api('datasets.build', {
-      project,
-      name: 'Motif vs background',
-      spec: {
-        source: 'regions',
-        genomeId: genome.id,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 64 },
-        negatives: { strategy: 'gc-matched', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
+    const ds = await buildMotifDataset(api, { project, genomeId: genome.id, regionSetId: set.id, window: 64, negatives: 'gc-matched' });
     const model = await api('models.createBaseline', { project, name: 'Tiny baseline', arch: 'dnabert2', size: 'tiny', tokenizer: 'dnabert2-bpe', seed: 1 });
     // A linear probe: one embedding pass and a head fit, quick to finish.
     const probe = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'Probe run', settings: { mode: 'probe', batchSize: 8, backend: 'wasm' } });

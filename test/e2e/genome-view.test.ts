@@ -7,26 +7,15 @@ import assert from 'node:assert/strict';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appRunner, e2eSession, e2eSkipReason, foreignRequests, openApp, until } from '../helpers/browser-mode';
+import { buildMotifDataset, loadedTracks, paintedPixels, randomBases } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
 const MOTIF = 'TGACGTCATTTAAATG';
 const CHROM_LENGTH = 20_000;
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
 
 /** Two chromosomes with MOTIF every 500 bp, the BED of the sites (named site1..), and a bedGraph. */
 function writeFixtures(dir: string): { genome: string; sites: string; signal: string } {
@@ -77,70 +66,25 @@ async function writeBigFasta(path: string, chroms: number, length: number): Prom
 /** The view's waits: 30 s, as igv draws within a few seconds once its data has come. */
 const untilDrawn = <T,>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000) => until(read, ok, what, timeoutMs);
 
-/** The track keys igv has loaded (the page writes them on the igv holder). */
-const loadedTracks = async (page: Page) => ((await page.getByTestId('igv-browser').getAttribute('data-tracks')) ?? '').split(' ').filter(Boolean);
-
-/**
- * How many pixels of igv's canvases in the track named `name` are painted (not transparent or
- * white): "drawn" in the sense a user would see. igv draws in an open shadow root.
- */
-async function paintedPixels(page: Page, name: string): Promise<number> {
-  return page.getByTestId('igv-browser').evaluate((holder, trackName) => {
-    const root = holder.shadowRoot;
-    if (!root) return -1;
-    let total = 0;
-    for (const label of Array.from(root.querySelectorAll<HTMLElement>('.igv-track-label'))) {
-      if (!(label.textContent ?? '').includes(trackName)) continue;
-      const viewport = label.closest('.igv-viewport');
-      for (const canvas of Array.from(viewport?.querySelectorAll('canvas') ?? [])) {
-        const ctx = canvas.getContext('2d');
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && !(data[i]! > 245 && data[i + 1]! > 245 && data[i + 2]! > 245)) total++;
-      }
-    }
-    return total;
-  }, name);
-}
-
 describe('Genome view: igv.js offline, tracks, locus box, track panel, track files', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
   let genomeId: number;
   let signal: string;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    const fx = writeFixtures(server.tmp);
+    const fx = writeFixtures(env.server.tmp);
     signal = fx.signal;
-    project = join(server.tmp, 'genome-view.loci');
+    project = join(env.server.tmp, 'genome-view.loci');
     await api('projects.create', { path: project, name: 'Genome view' });
     const genome = await api('genomes.import', { project, path: fx.genome, name: 'Motif genome' });
     genomeId = genome.id;
     const set = await api('regions.import', { project, path: fx.sites, genomeId, name: 'motif sites' });
-    await api('datasets.build', {
-      project,
-      name: 'Motif vs background',
-      spec: {
-        source: 'regions',
-        genomeId,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 64 },
-        negatives: { strategy: 'random', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
+    await buildMotifDataset(api, { project, genomeId, regionSetId: set.id, window: 64, negatives: 'random' });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'genome-failed', localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'genome-failed', localOnly: true });
 
   async function openView(page: Page, hash = '#/genome') {
     await page.getByRole('button', { name: 'Open Genome view' }).click();
@@ -188,11 +132,11 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
   });
 
   test("the user's own bedGraph by reference, drawn beside the labels; bad files named", async () => {
-    await assert.rejects(api('genomeView.addTrackFile', { project, genomeId, path: join(server.tmp, 'missing.bw') }), /No file at/);
-    const fake = join(server.tmp, 'fake.bw');
+    await assert.rejects(api('genomeView.addTrackFile', { project, genomeId, path: join(env.server.tmp, 'missing.bw') }), /No file at/);
+    const fake = join(env.server.tmp, 'fake.bw');
     writeFileSync(fake, 'not a bigwig');
     await assert.rejects(api('genomeView.addTrackFile', { project, genomeId, path: fake }), /is named like a bigWig file but is not one/);
-    const bam = join(server.tmp, 'reads.bam');
+    const bam = join(env.server.tmp, 'reads.bam');
     writeFileSync(bam, Buffer.from([0x1f, 0x8b, 8, 4]));
     await assert.rejects(api('genomeView.addTrackFile', { project, genomeId, path: bam }), /has no index next to it/);
     await withApp(async (app) => {
@@ -208,13 +152,13 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
   });
 
   test('opening a 100 Mb genome transfers only kilobytes (byte ranges), all from 127.0.0.1', async () => {
-    const big = join(server.tmp, 'big.fa');
+    const big = join(env.server.tmp, 'big.fa');
     await writeBigFasta(big, 2, 50_000_000);
-    const bigProject = join(server.tmp, 'big.loci');
+    const bigProject = join(env.server.tmp, 'big.loci');
     await api('projects.create', { path: bigProject, name: 'Big genome' });
     await api('genomes.import', { project: bigProject, path: big, name: 'Big' });
     const ref = await api('genomeView.reference', { project: bigProject });
-    const app = await openApp(browser, server.http.url);
+    const app = await openApp(env.browser, env.server.http.url);
     try {
       const { page } = app;
       let fileBytes = 0;
@@ -243,7 +187,7 @@ describe('Genome view: igv.js offline, tracks, locus box, track panel, track fil
       assert.ok(fileBytes < 256 * 1024, `opening the view read ${fileBytes} bytes of a 100 Mb genome (${fileRequests.join(', ')})`);
       console.error(`genome view: opening a 100 Mb genome transferred ${fileBytes} bytes of files in ${fileRequests.length} requests`);
       await app.screenshot('genome-view-100mb');
-      assert.deepEqual(foreignRequests(app.requests, server.http.origin), [], 'no request leaves 127.0.0.1');
+      assert.deepEqual(foreignRequests(app.requests, env.server.http.origin), [], 'no request leaves 127.0.0.1');
       assert.deepEqual(app.problems, []);
     } finally {
       await app.close();

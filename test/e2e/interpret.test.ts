@@ -8,78 +8,17 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { writeKmerClassifier } from '../integration/scan-fixture';
-import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { appRunner, e2eSession, e2eSkipReason, openProjectByName, until } from '../helpers/browser-mode';
+import { loadedTracks, MOTIF_GENOME, motifProjectWithRun, paintedPixels, parseLocus } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
-const MOTIF = 'TGACGTCATTTAAATG';
-const CHROMS = ['chr1', 'chr2'];
-const CHROM_LENGTH = 24_000;
-const SITE_STEP = 300;
 /** A planted site on chr2 (0-based start), and the ISM region around it (1-based, inclusive). */
-const SITE = 200 + SITE_STEP * 10;
+const SITE = 200 + MOTIF_GENOME.siteStep * 10;
 const ISM_FROM = SITE - 19;
 const ISM_TO = SITE + 40;
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
-
-/** As scan.test.ts: MOTIF every 300 bp on chr1's first half and on chr2; the sequences are returned for the VCFs. */
-function writeFixtures(dir: string): { genome: string; sites: string; seqs: Record<string, string> } {
-  let fasta = '';
-  const bed: string[] = [];
-  const seqs: Record<string, string> = {};
-  let k = 0;
-  for (const [i, chrom] of CHROMS.entries()) {
-    const seq = randomBases(CHROM_LENGTH, 31 + i).split('');
-    const last = chrom === 'chr1' ? CHROM_LENGTH / 2 : CHROM_LENGTH - 300;
-    for (let pos = 200; pos + MOTIF.length < last; pos += SITE_STEP) {
-      seq.splice(pos, MOTIF.length, ...MOTIF);
-      bed.push([chrom, pos, pos + MOTIF.length, `site${++k}`, 0, '+'].join('\t'));
-    }
-    seqs[chrom] = seq.join('');
-    fasta += `>${chrom}\n${seqs[chrom].replace(/(.{60})/g, '$1\n')}\n`;
-  }
-  const genome = join(dir, 'interpret-genome.fa');
-  writeFileSync(genome, fasta);
-  const sites = join(dir, 'interpret-sites.bed');
-  writeFileSync(sites, bed.join('\n') + '\n');
-  return { genome, sites, seqs };
-}
-
-const loadedTracks = async (page: Page) => ((await page.getByTestId('igv-browser').getAttribute('data-tracks')) ?? '').split(' ').filter(Boolean);
-
-/** Painted (not transparent, not white) pixels of igv's canvases in the track whose label contains `name`. */
-async function paintedPixels(page: Page, name: string): Promise<number> {
-  return page.getByTestId('igv-browser').evaluate((holder, trackName) => {
-    const root = holder.shadowRoot;
-    if (!root) return -1;
-    let total = 0;
-    for (const label of Array.from(root.querySelectorAll<HTMLElement>('.igv-track-label'))) {
-      if (!(label.textContent ?? '').includes(trackName)) continue;
-      const viewport = label.closest('.igv-viewport');
-      for (const canvas of Array.from(viewport?.querySelectorAll('canvas') ?? [])) {
-        const ctx = canvas.getContext('2d');
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && !(data[i]! > 245 && data[i + 1]! > 245 && data[i + 2]! > 245)) total++;
-      }
-    }
-    return total;
-  }, name);
-}
 
 /** The heatmap canvas's distinct colours (a drawn diverging scale has many). */
 async function heatmapColours(page: Page): Promise<number> {
@@ -92,57 +31,17 @@ async function heatmapColours(page: Page): Promise<number> {
   });
 }
 
-function parseLocus(text: string): { chrom: string; start: number; end: number } | null {
-  const m = /^([^:]+):([\d,]+)-([\d,]+)$/.exec(text.trim());
-  return m ? { chrom: m[1]!, start: Number(m[2]!.replace(/,/g, '')), end: Number(m[3]!.replace(/,/g, '')) } : null;
-}
-
 describe('Interpretation from the UI: ISM track and heatmap, variant effects table', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
   let seqs: Record<string, string>;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    const fx = writeFixtures(server.tmp);
-    seqs = fx.seqs;
-    project = join(server.tmp, 'interpret-view.loci');
-    await api('projects.create', { path: project, name: 'Motif explain' });
-    const genome = await api('genomes.import', { project, path: fx.genome, name: 'Motif genome' });
-    const set = await api('regions.import', { project, path: fx.sites, genomeId: genome.id, name: 'motif sites' });
-    const dataset = await api('datasets.build', {
-      project,
-      name: 'Motif vs background',
-      spec: {
-        source: 'regions',
-        genomeId: genome.id,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 60 },
-        negatives: { strategy: 'random', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
-    const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(server.tmp, 'kmer-clf')), name: 'Tiny 3-mer BERT' });
-    const run = await api('training.start', {
-      project,
-      datasetId: dataset.id,
-      modelId: model.id,
-      name: 'Motif run',
-      settings: { mode: 'full', lr: 0.01, batchSize: 16, maxSteps: 120, warmupSteps: 5, evalEvery: 40, backend: 'wasm' },
-    });
-    const done = await until(() => api('training.get', { project, runId: run.id }), (r) => ['done', 'failed', 'cancelled'].includes(r.state), 'the fine-tuning run to finish', 240_000, 500);
-    assert.equal(done.state, 'done', done.error ?? '');
+    ({ project, seqs } = await motifProjectWithRun(env, 'interpret', 'Motif explain'));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'interpret-failed', fullPageOnFailure: true, localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'interpret-failed', fullPageOnFailure: true, localOnly: true });
 
   test('explains a region (track and heatmap), scores a VCF into a sortable table that moves the view, removes a run', { timeout: 360_000 }, async () => {
     await withApp(async (app) => {
@@ -214,11 +113,11 @@ describe('Interpretation from the UI: ISM track and heatmap, variant effects tab
       // Variant effects: a bad VCF first (REF mismatch, unknown chromosome): line-numbered errors, nothing stored.
       const other = (b: string) => (b === 'A' ? 'C' : 'A');
       const chr2 = seqs.chr2!;
-      const badVcf = join(server.tmp, 'bad.vcf');
+      const badVcf = join(env.server.tmp, 'bad.vcf');
       writeFileSync(badVcf, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', `chr2\t${SITE + 5}\t.\t${other(chr2[SITE + 4]!)}\tG\t.\t.\t.`, 'chrZ\t5\t.\tA\tC\t.\t.\t.'].join('\n') + '\n');
       // Three SNVs: one inside the planted motif, two in background sequence.
       const snv = (pos: number, id: string) => `chr2\t${pos}\t${id}\t${chr2[pos - 1]}\t${other(chr2[pos - 1]!)}\t.\t.\t.`;
-      const goodVcf = join(server.tmp, 'good.vcf');
+      const goodVcf = join(env.server.tmp, 'good.vcf');
       const positions = [SITE + 6, 9_000, 15_555];
       writeFileSync(goodVcf, ['##fileformat=VCFv4.2', '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO', snv(positions[2]!, 'bg2'), snv(positions[0]!, 'motif'), snv(positions[1]!, 'bg1')].join('\n') + '\n');
 

@@ -6,33 +6,29 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { appRunner, e2eSkipReason, repoRoot, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import type { Page } from 'playwright-core';
+import { appRunner, e2eSession, e2eSkipReason, repoRoot } from '../helpers/browser-mode';
 import { writeBundled, writeKmerModel } from '../unit/api/models-helpers';
 
 const skip = e2eSkipReason();
 
 describe('Models page', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   const previousModelsDir = process.env.LOCI_MODELS_DIR;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    process.env.LOCI_MODELS_DIR = await writeBundled(join(server.tmp, 'bundled'));
+    process.env.LOCI_MODELS_DIR = await writeBundled(join(env.server.tmp, 'bundled'));
   });
 
   after(async () => {
     if (previousModelsDir === undefined) delete process.env.LOCI_MODELS_DIR;
     else process.env.LOCI_MODELS_DIR = previousModelsDir;
-    await browser?.close();
-    await server?.close();
   });
 
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'models-failed', localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'models-failed', localOnly: true });
 
   async function createProject(page: Page, name: string): Promise<string> {
-    const path = join(server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`);
+    const path = join(env.server.tmp, `${name.replace(/\W+/g, '-').toLowerCase()}.loci`);
     await page.getByRole('button', { name: 'New project', exact: true }).click();
     const modal = page.getByRole('dialog', { name: 'New project' });
     await modal.getByLabel('Name').fill(name);
@@ -83,8 +79,8 @@ describe('Models page', { skip }, () => {
   });
 
   test('adds a bundled model, refuses a broken folder with the engine message, imports a good one and makes a baseline', async () => {
-    const good = await writeKmerModel(join(server.tmp, 'hf', 'DNA_bert_3'));
-    const broken = join(server.tmp, 'hf', 'broken');
+    const good = await writeKmerModel(join(env.server.tmp, 'hf', 'DNA_bert_3'));
+    const broken = join(env.server.tmp, 'hf', 'broken');
     mkdirSync(broken, { recursive: true });
     cpSync(good, broken, { recursive: true });
     truncateSync(join(broken, 'model.safetensors'), 1000);
@@ -128,7 +124,7 @@ describe('Models page', { skip }, () => {
       await modelsTable(page).scrollIntoViewIfNeeded();
       await screenshot('models-project');
 
-      const listed = await server.services['models.list']({ project });
+      const listed = await env.server.services['models.list']({ project });
       assert.deepEqual(listed.map((m) => [m.name, m.kind]), [['test-bpe', 'bundled'], ['DNA_bert_3', 'imported'], ['Scratch 6-mer', 'baseline']]);
       assert.equal(listed[2]!.shape.vocabSize, 4101);
     });

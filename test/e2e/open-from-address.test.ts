@@ -2,25 +2,16 @@
 // `loci serve --open P` on P, and the desktop menu / a double-clicked .loci file on theirs.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { e2eSkipReason, openApp, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import { describe, test } from 'node:test';
+import { e2eSession, e2eSkipReason, openApp } from '../helpers/browser-mode';
 
 describe('a project in the address', { skip: e2eSkipReason() }, () => {
-  let server: LociServer;
-  let browser: Browser;
-  before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = e2eSession();
 
   test('opens it, then leaves the address clean', async () => {
-    const created = await server.services['projects.create']({ name: 'Yeast promoters', path: join(server.tmp, 'yeast.loci') });
-    const url = `${server.http.url}&project=${encodeURIComponent(created.path)}`;
-    const app = await openApp(browser, url);
+    const created = await env.server.services['projects.create']({ name: 'Yeast promoters', path: join(env.server.tmp, 'yeast.loci') });
+    const url = `${env.server.http.url}&project=${encodeURIComponent(created.path)}`;
+    const app = await openApp(env.browser, url);
     try {
       await app.page.getByText('Yeast promoters').first().waitFor();
       await app.page.getByRole('link', { name: 'Data' }).click();
@@ -37,7 +28,7 @@ describe('a project in the address', { skip: e2eSkipReason() }, () => {
   });
 
   test('a path that is not a project shows why instead of a blank page', async () => {
-    const app = await openApp(browser, `${server.http.url}&project=${encodeURIComponent(join(server.tmp, 'missing.loci'))}`);
+    const app = await openApp(env.browser, `${env.server.http.url}&project=${encodeURIComponent(join(env.server.tmp, 'missing.loci'))}`);
     try {
       await app.page.getByText('Could not open the project').waitFor();
       await app.screenshot('open-from-address-missing');

@@ -4,29 +4,17 @@ import assert from 'node:assert/strict';
 import { existsSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { dispatch } from '../../main/api/dispatch';
-import { appRunner, e2eSkipReason, foreignRequests, openApp, startServerAndBrowser, type LociServer } from '../helpers/browser-mode';
+import type { Page } from 'playwright-core';
+import { appRunner, e2eSession, e2eSkipReason, foreignRequests, openApp } from '../helpers/browser-mode';
 
 const skip = e2eSkipReason();
 
 describe('browser mode', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
 
-  before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'failed' });
+  const withApp = appRunner(() => env, { failureName: 'failed' });
 
   const dialog = (page: Page, name: string) => page.getByRole('dialog', { name });
   const recentRow = (page: Page, name: string) => page.getByRole('table', { name: 'Recent projects' }).getByRole('row').filter({ hasText: name });
@@ -63,7 +51,7 @@ describe('browser mode', { skip }, () => {
       const details = page.getByRole('table', { name: 'Project details' });
       await details.waitFor();
       const file = (await details.getByRole('row').filter({ hasText: 'File' }).getByRole('cell').textContent()) ?? '';
-      assert.equal(file, join(server.ctx.dataDir, 'projects', 'arabidopsis-promoters.loci'));
+      assert.equal(file, join(env.server.ctx.dataDir, 'projects', 'arabidopsis-promoters.loci'));
       assert.ok(existsSync(file), 'the project file exists on disk');
       assert.equal(await page.getByTestId('open-project-name').textContent(), 'Arabidopsis promoters');
 
@@ -84,9 +72,9 @@ describe('browser mode', { skip }, () => {
   });
 
   test('shows why a file that is not a Loci project cannot be opened', async () => {
-    const textFile = join(server.tmp, 'notes.txt');
+    const textFile = join(env.server.tmp, 'notes.txt');
     writeFileSync(textFile, 'ACGT is not a project\n');
-    const otherDb = join(server.tmp, 'places.sqlite');
+    const otherDb = join(env.server.tmp, 'places.sqlite');
     const db = new Database(otherDb);
     db.exec('CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES (\'http://example.org\');');
     db.close();
@@ -116,11 +104,11 @@ describe('browser mode', { skip }, () => {
   });
 
   test('greys a moved project file as missing and forgets it', async () => {
-    const path = join(server.tmp, 'moved.loci');
+    const path = join(env.server.tmp, 'moved.loci');
     await withApp(async ({ page, screenshot }) => {
       await createProject(page, 'Soon moved', path);
       await page.getByRole('button', { name: 'Close' }).click();
-      renameSync(path, join(server.tmp, 'elsewhere.loci'));
+      renameSync(path, join(env.server.tmp, 'elsewhere.loci'));
       await page.reload();
       const row = recentRow(page, 'Soon moved');
       await row.getByText('file missing').waitFor();
@@ -133,7 +121,7 @@ describe('browser mode', { skip }, () => {
   });
 
   test('renames a project, then deletes it once its name is typed', async () => {
-    const path = join(server.tmp, 'short-lived.loci');
+    const path = join(env.server.tmp, 'short-lived.loci');
     await withApp(async ({ page, screenshot }) => {
       await createProject(page, 'Short lived', path);
       await page.getByRole('button', { name: 'Rename' }).click();
@@ -160,7 +148,7 @@ describe('browser mode', { skip }, () => {
   });
 
   test('the status bar shows the compute backend and the mode', async () => {
-    const report = await server.services['system.backend']({ refresh: false });
+    const report = await env.server.services['system.backend']({ refresh: false });
     await withApp(async ({ page, screenshot }) => {
       const backend = page.getByTestId('compute-backend');
       await backend.waitFor();
@@ -193,7 +181,7 @@ describe('browser mode', { skip }, () => {
           assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme')), colorScheme);
           assert.ok(requests.some((u) => u.includes('/api/projects.create')), 'the API calls were recorded');
           assert.ok(requests.some((u) => u.startsWith('ws://127.0.0.1')), 'the event socket was recorded');
-          assert.deepEqual(foreignRequests(requests, server.http.origin), []);
+          assert.deepEqual(foreignRequests(requests, env.server.http.origin), []);
         },
         { colorScheme },
       );
@@ -218,11 +206,11 @@ describe('browser mode', { skip }, () => {
 
   test('the request guard itself notices a request beyond 127.0.0.1', async () => {
     // Proves the check above can fail: an outside fetch is either recorded or refused by the CSP.
-    const app = await openApp(browser, server.http.url);
+    const app = await openApp(env.browser, env.server.http.url);
     try {
       await app.page.getByTestId('compute-backend').waitFor();
       await app.page.evaluate(() => fetch('http://example.invalid/ping').catch(() => undefined));
-      const seen = foreignRequests(app.requests, server.http.origin).length + app.problems.filter((p) => p.includes('example.invalid')).length;
+      const seen = foreignRequests(app.requests, env.server.http.origin).length + app.problems.filter((p) => p.includes('example.invalid')).length;
       assert.ok(seen > 0, `an outside fetch went unnoticed: ${JSON.stringify({ requests: app.requests, problems: app.problems })}`);
     } finally {
       await app.close();
@@ -230,7 +218,7 @@ describe('browser mode', { skip }, () => {
   });
 
   test('without the token the page says which address to open', async () => {
-    const app = await openApp(browser, server.http.origin + '/');
+    const app = await openApp(env.browser, env.server.http.origin + '/');
     try {
       await app.page.getByText('Open the address that loci serve printed (it contains the access token).').waitFor();
       await app.screenshot('no-token');
@@ -241,10 +229,10 @@ describe('browser mode', { skip }, () => {
   });
 
   test('marks read-only and unavailable projects in the list with the reason, and a read-only project shows a banner (issue 9)', async (t) => {
-    const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
-    const locked = await api('projects.create', { name: 'Locked share', path: join(server.tmp, 'locked.loci') });
-    const broken = await api('projects.create', { name: 'Broken copy', path: join(server.tmp, 'broken.loci') });
-    server.ctx.projects.closeAll();
+    const { api } = env;
+    const locked = await api('projects.create', { name: 'Locked share', path: join(env.server.tmp, 'locked.loci') });
+    const broken = await api('projects.create', { name: 'Broken copy', path: join(env.server.tmp, 'broken.loci') });
+    env.server.ctx.projects.closeAll();
     truncateSync(broken.path, 1000); // a cut-short copy: the SQLite header stays, the pages are gone
     const chattr = spawnSync('chattr', ['+i', locked.path]);
     if (chattr.status !== 0) return t.skip('chattr +i is not permitted here (needs root on a filesystem with attributes)');
@@ -269,7 +257,7 @@ describe('browser mode', { skip }, () => {
         await screenshot('read-only-banner-data');
       });
     } finally {
-      server.ctx.projects.closeAll();
+      env.server.ctx.projects.closeAll();
       spawnSync('chattr', ['-i', locked.path]);
     }
   });

@@ -7,12 +7,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
+import { before, describe, test } from 'node:test';
 import { waitForRun } from '../../main/api/training';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { appRunner, e2eSession, e2eSkipReason, openProjectByName, until } from '../helpers/browser-mode';
 import { writeBpeModel } from '../unit/api/models-helpers';
 import { writeGenome, writeSites } from '../unit/api/data-helpers';
 import { formatLocus } from '../../shared/locus';
@@ -20,35 +17,28 @@ import { formatLocus } from '../../shared/locus';
 const skip = e2eSkipReason();
 
 describe('Reports page', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    project = join(server.tmp, 'reports.loci');
+    project = join(env.server.tmp, 'reports.loci');
     await api('projects.create', { path: project, name: 'Reports e2e' });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'reports-failed', fullPageOnFailure: true, localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'reports-failed', fullPageOnFailure: true, localOnly: true });
 
   test('make a run report from the page, preview it sandboxed, open it, save it as HTML, delete it', { timeout: 300_000 }, async () => {
-    const genome = await api('genomes.import', { project, path: writeGenome(server.tmp), name: 'toy genome' });
-    const set = await api('regions.import', { project, path: writeSites(server.tmp), genomeId: genome.id, name: 'site' });
+    const genome = await api('genomes.import', { project, path: writeGenome(env.server.tmp), name: 'toy genome' });
+    const set = await api('regions.import', { project, path: writeSites(env.server.tmp), genomeId: genome.id, name: 'site' });
     const ds = await api('datasets.build', {
       project,
       name: 'sites vs background',
       spec: { source: 'regions', genomeId: genome.id, regionSets: [{ id: set.id }], window: { mode: 'centred', length: 100 }, negatives: { strategy: 'gc-matched', ratio: 1, margin: 50 }, split: { kind: 'random', fractions: { train: 0.6, dev: 0.2, test: 0.2 } }, seed: 7 },
     });
-    const model = await api('models.importFolder', { project, path: await writeBpeModel(join(server.tmp, 'tiny-bpe'), { card: true }), name: 'tiny-bpe' });
+    const model = await api('models.importFolder', { project, path: await writeBpeModel(join(env.server.tmp, 'tiny-bpe'), { card: true }), name: 'tiny-bpe' });
     const started = await api('training.start', { project, datasetId: ds.id, modelId: model.id, name: 'sites run', settings: { batchSize: 16, maxSteps: 8, evalEvery: 4, lr: 2e-3, backend: 'wasm' } });
-    assert.equal((await waitForRun(server.ctx, project, started.id)).state, 'done');
+    assert.equal((await waitForRun(env.server.ctx, project, started.id)).state, 'done');
     const run = await api('training.get', { project, runId: started.id });
 
     await withApp(async ({ page, screenshot }) => {
@@ -114,7 +104,7 @@ describe('Reports page', { skip }, () => {
       await full.waitFor({ state: 'hidden' });
 
       // Save as HTML: the file is the stored report, byte for byte.
-      const out = join(server.tmp, 'saved', 'sites-run.html');
+      const out = join(env.server.tmp, 'saved', 'sites-run.html');
       await table.getByRole('button', { name: 'Save Run report: sites run as HTML' }).click();
       const save = page.getByRole('dialog', { name: /^Save Run report/ });
       await save.getByRole('textbox', { name: 'File' }).fill(out);

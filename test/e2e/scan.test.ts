@@ -5,129 +5,23 @@
 // tracks drawn by igv.js, the locus box and the next/previous region buttons. Every request the
 // page makes is recorded and must stay on 127.0.0.1. Screenshots: test-results/e2e/scan-*.png.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { writeKmerClassifier } from '../integration/scan-fixture';
-import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
+import { before, describe, test } from 'node:test';
+import { appRunner, e2eSession, e2eSkipReason, openProjectByName, until } from '../helpers/browser-mode';
+import { loadedTracks, MOTIF_GENOME, motifProjectWithRun, paintedPixels, parseLocus } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
-const MOTIF = 'TGACGTCATTTAAATG';
-const CHROMS = ['chr1', 'chr2'];
-const CHROM_LENGTH = 24_000;
-const SITE_STEP = 300;
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
-
-/** Two 24 kb chromosomes with MOTIF every 300 bp on chr1's first half and chr2 (so chr1's second half has none), and the BED of the sites. */
-function writeFixtures(dir: string): { genome: string; sites: string } {
-  let fasta = '';
-  const bed: string[] = [];
-  let k = 0;
-  for (const [i, chrom] of CHROMS.entries()) {
-    const seq = randomBases(CHROM_LENGTH, 31 + i).split('');
-    const last = chrom === 'chr1' ? CHROM_LENGTH / 2 : CHROM_LENGTH - 300;
-    for (let pos = 200; pos + MOTIF.length < last; pos += SITE_STEP) {
-      seq.splice(pos, MOTIF.length, ...MOTIF);
-      bed.push([chrom, pos, pos + MOTIF.length, `site${++k}`, 0, '+'].join('\t'));
-    }
-    fasta += `>${chrom}\n${seq.join('').replace(/(.{60})/g, '$1\n')}\n`;
-  }
-  const genome = join(dir, 'scan-genome.fa');
-  writeFileSync(genome, fasta);
-  const sites = join(dir, 'scan-sites.bed');
-  writeFileSync(sites, bed.join('\n') + '\n');
-  return { genome, sites };
-}
-
-/** The track keys igv has loaded (the page writes them on the igv holder). */
-const loadedTracks = async (page: Page) => ((await page.getByTestId('igv-browser').getAttribute('data-tracks')) ?? '').split(' ').filter(Boolean);
-
-/** Painted (not transparent, not white) pixels of igv's canvases in the track whose label contains `name`. */
-async function paintedPixels(page: Page, name: string): Promise<number> {
-  return page.getByTestId('igv-browser').evaluate((holder, trackName) => {
-    const root = holder.shadowRoot;
-    if (!root) return -1;
-    let total = 0;
-    for (const label of Array.from(root.querySelectorAll<HTMLElement>('.igv-track-label'))) {
-      if (!(label.textContent ?? '').includes(trackName)) continue;
-      const viewport = label.closest('.igv-viewport');
-      for (const canvas of Array.from(viewport?.querySelectorAll('canvas') ?? [])) {
-        const ctx = canvas.getContext('2d');
-        if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
-        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && !(data[i]! > 245 && data[i + 1]! > 245 && data[i + 2]! > 245)) total++;
-      }
-    }
-    return total;
-  }, name);
-}
-
-/** igv's locus box text "chr1:1,234-5,678" as 1-based numbers. */
-function parseLocus(text: string): { chrom: string; start: number; end: number } | null {
-  const m = /^([^:]+):([\d,]+)-([\d,]+)$/.exec(text.trim());
-  return m ? { chrom: m[1]!, start: Number(m[2]!.replace(/,/g, '')), end: Number(m[3]!.replace(/,/g, '')) } : null;
-}
-
 describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks in the Genome view', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
   let runId: number;
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    const fx = writeFixtures(server.tmp);
-    project = join(server.tmp, 'scan-view.loci');
-    await api('projects.create', { path: project, name: 'Motif scan' });
-    const genome = await api('genomes.import', { project, path: fx.genome, name: 'Motif genome' });
-    const set = await api('regions.import', { project, path: fx.sites, genomeId: genome.id, name: 'motif sites' });
-    const dataset = await api('datasets.build', {
-      project,
-      name: 'Motif vs background',
-      spec: {
-        source: 'regions',
-        genomeId: genome.id,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 60 },
-        negatives: { strategy: 'random', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
-    // A 1-layer, 16-wide BERT on overlapping 3-mers: learns the motif in seconds on wasm.
-    const model = await api('models.importFolder', { project, path: await writeKmerClassifier(join(server.tmp, 'kmer-clf')), name: 'Tiny 3-mer BERT' });
-    const run = await api('training.start', {
-      project,
-      datasetId: dataset.id,
-      modelId: model.id,
-      name: 'Motif run',
-      settings: { mode: 'full', lr: 0.01, batchSize: 16, maxSteps: 120, warmupSteps: 5, evalEvery: 40, backend: 'wasm' },
-    });
-    runId = run.id;
-    const done = await until(() => api('training.get', { project, runId }), (r) => ['done', 'failed', 'cancelled'].includes(r.state), 'the fine-tuning run to finish', 240_000, 500);
-    assert.equal(done.state, 'done', done.error ?? '');
+    ({ project, runId } = await motifProjectWithRun(env, 'scan', 'Motif scan'));
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'scan-failed', fullPageOnFailure: true, localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'scan-failed', fullPageOnFailure: true, localOnly: true });
 
   test('scans the genome from the Genome view, draws the score and called-region tracks, steps through the regions', { timeout: 300_000 }, async () => {
     await withApp(async (app) => {
@@ -154,7 +48,7 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
       const scan = scans[0]!;
       assert.equal(scan.state, 'done', scan.error ?? '');
       assert.equal(scan.runId, runId, 'the scan records the run it came from');
-      assert.equal(scan.bpTotal, CHROMS.length * CHROM_LENGTH, 'the whole genome');
+      assert.equal(scan.bpTotal, MOTIF_GENOME.chroms.length * MOTIF_GENOME.length, 'the whole genome');
       const t = scan.thresholds[0]!;
       assert.equal(t.source, 'dev-mcc', "the threshold comes from the run's dev set");
       assert.match((await progress.textContent()) ?? '', /48 kb of 48 kb/);

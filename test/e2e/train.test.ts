@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { dispatch } from '../../main/api/index';
-import type { ApiError, MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import { appRunner, e2eSkipReason, openProjectByName, startServerAndBrowser, until, type AppPage, type LociServer } from '../helpers/browser-mode';
+import { before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import type { ApiError } from '../../shared/contract';
+import { appRunner, e2eSession, e2eSkipReason, openProjectByName, until, type AppPage } from '../helpers/browser-mode';
+import { buildMotifDataset, randomBases } from '../helpers/e2e-genome';
 
 const skip = e2eSkipReason();
 
@@ -21,16 +21,6 @@ const skip = e2eSkipReason();
 const MOTIF = 'TGACGTCATTTAAATG';
 const CHROM_LENGTH = 18_000;
 const SITE_STEP = 400;
-
-function randomBases(n: number, seed: number): string {
-  let s = seed >>> 0;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push('ACGT'[s >>> 30]!);
-  }
-  return out.join('');
-}
 
 /** Two 18 kb chromosomes with MOTIF every 400 bp (~85 sites), and the BED of those sites. */
 function writeFixtures(dir: string): { genome: string; sites: string } {
@@ -55,41 +45,22 @@ function writeFixtures(dir: string): { genome: string; sites: string } {
 // ---------- helpers ----------
 
 describe('Train page: wizard, live dashboard, pause/resume, cancel, test metrics, comparison', { skip }, () => {
-  let server: LociServer;
-  let browser: Browser;
+  const env = e2eSession();
   let project: string;
 
   /** The API as the page reaches it (validated input and output), for the data part and for checks. */
-  const api = <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(server.services, method, input) as Promise<MethodOutput<M>>;
+  const { api } = env;
 
   before(async () => {
-    ({ server, browser } = await startServerAndBrowser());
-    const fx = writeFixtures(server.tmp);
-    project = join(server.tmp, 'motif-training.loci');
+    const fx = writeFixtures(env.server.tmp);
+    project = join(env.server.tmp, 'motif-training.loci');
     await api('projects.create', { path: project, name: 'Motif training' });
     const genome = await api('genomes.import', { project, path: fx.genome, name: 'Motif genome' });
     const set = await api('regions.import', { project, path: fx.sites, genomeId: genome.id, name: 'motif sites' });
-    await api('datasets.build', {
-      project,
-      name: 'Motif vs background',
-      spec: {
-        source: 'regions',
-        genomeId: genome.id,
-        regionSets: [{ id: set.id, label: 'motif' }],
-        window: { mode: 'centred', length: 64 },
-        negatives: { strategy: 'gc-matched', ratio: 1, margin: 40 },
-        split: { kind: 'random', fractions: { train: 0.7, dev: 0.15, test: 0.15 } },
-        seed: 3,
-      },
-    });
+    await buildMotifDataset(api, { project, genomeId: genome.id, regionSetId: set.id, window: 64, negatives: 'gc-matched' });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const withApp = appRunner(() => ({ browser, server }), { failureName: 'train-failed', fullPageOnFailure: true, localOnly: true });
+  const withApp = appRunner(() => env, { failureName: 'train-failed', fullPageOnFailure: true, localOnly: true });
 
   const openProject = (page: Page) => openProjectByName(page, 'Motif training');
 
@@ -107,7 +78,6 @@ describe('Train page: wizard, live dashboard, pause/resume, cancel, test metrics
   }
 
   const points = async (chart: Locator) => Number((await chart.getAttribute('data-points')) ?? '0');
-
 
   const stepOf = async (page: Page) => Number(((await page.getByTestId('run-step').textContent()) ?? '0').split('/')[0]!.replace(/\D/g, '') || '0');
   const stateOf = async (page: Page) => ((await page.getByTestId('run-state').textContent()) ?? '').trim();

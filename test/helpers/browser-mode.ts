@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createAppContext, createServices, closeServices, type AppContext, type Services } from '../../main/api/index';
+import { createAppContext, createServices, closeServices, dispatch, type AppContext, type Services } from '../../main/api/index';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
 import type { Logger } from '../../main/node/log';
 import { startHttpServer, type HttpServerHandle } from '../../main/transport/http';
 
@@ -93,6 +95,42 @@ export async function startServerAndBrowser(): Promise<{ server: LociServer; bro
   if (server.status === 'fulfilled') await server.value.close().catch(() => undefined);
   if (browser.status === 'fulfilled') await browser.value.close().catch(() => undefined);
   throw server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason;
+}
+
+export interface E2eSession {
+  /** The server and chromium the session's `before` started: read them in hooks and tests, not while the block is declared. */
+  readonly server: LociServer;
+  readonly browser: Browser;
+  /** A method of the server's own services, as the page would call it. */
+  api<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+}
+
+/**
+ * The server and chromium for one `describe` block: call it first in the block, so its `before`
+ * (which starts both) runs ahead of the block's own `before` hooks; its `after` closes both.
+ */
+export function e2eSession(): E2eSession {
+  let started: { server: LociServer; browser: Browser } | undefined;
+  before(async () => {
+    started = await startServerAndBrowser();
+  });
+  after(async () => {
+    await started?.browser.close();
+    await started?.server.close();
+  });
+  const get = () => {
+    if (!started) throw new Error('The e2e server and chromium start in the describe block\'s before hook: use them in hooks and tests');
+    return started;
+  };
+  return {
+    get server() {
+      return get().server;
+    },
+    get browser() {
+      return get().browser;
+    },
+    api: <M extends MethodName>(method: M, input: MethodInput<M>) => dispatch(get().server.services, method, input) as Promise<MethodOutput<M>>,
+  };
 }
 
 export interface AppPage {

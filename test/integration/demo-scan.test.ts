@@ -2,14 +2,17 @@
 // in the demo's resources, ensureDemoProject also imports the model (class names from its
 // config.json), imports the annotations and starts a real scan job over the first 200 kb (here the
 // whole first sequence of a stand-in genome) with the dataset's dev set picking the threshold; the
-// call returns before the scan ends; a second call adds nothing twice; --data-only stops after the
-// dataset. Stand-in files (a tiny random classifier), so it runs on a fresh clone in seconds; the
-// real resources/demo/model is checked by scripts/make-demo-model.sh.
+// call returns before the scan ends; a second call adds nothing twice; a removed demo scan is not
+// started again (once per project); --data-only stops after the dataset. Stand-in files (a tiny
+// random classifier), so it runs on a fresh clone in seconds; the real resources/demo/model is
+// checked by scripts/make-demo-model.sh.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_MODEL_NAME, DEMO_SCAN_NAME, ensureDemoProject, waitForDemoScan } from '../../main/api/demo';
+import { projectDb } from '../../main/api/projects';
+import { readFlag } from '../../main/store/meta';
 import { jobsHarness } from '../unit/jobs/fixtures/harness';
 import { genomeFasta, writeKmerClassifier } from './scan-fixture';
 
@@ -82,6 +85,29 @@ test('the demo project comes with its model, annotations and a finished scan; a 
   };
   assert.deepEqual(after, before);
   assert.equal((await h.call('scans.list', { project }))[0]!.state, 'done');
+
+  // Started once per project: a demo scan the user removes is not started again on the next start.
+  assert.ok(readFlag(projectDb(h.ctx, project), 'demoScanStarted'), 'the project records that its demo scan was started');
+  await h.call('scans.remove', { project, scanId: scan.id });
+  assert.equal(await ensureDemoProject(h.ctx, { resourcesDir: res, backend: 'wasm' }), project);
+  assert.deepEqual(await h.call('scans.list', { project }), [], 'the removed demo scan stays removed');
+});
+
+test('a demo project whose scan predates the flag gets it, so removing that scan sticks too', { timeout: 180_000 }, async (t) => {
+  const h = await jobsHarness(t);
+  const res = await standInResources(h.dir, true);
+  const project = await ensureDemoProject(h.ctx, { resourcesDir: res, backend: 'wasm' });
+  const scan = await waitForDemoScan(h.ctx, project);
+  assert.ok(scan);
+  // As a Loci before the flag left it: the scan there, no flag.
+  const db = projectDb(h.ctx, project);
+  db.prepare("UPDATE meta SET flags = '{}' WHERE id = 1").run();
+  assert.equal(await ensureDemoProject(h.ctx, { resourcesDir: res, backend: 'wasm' }), project);
+  assert.ok(readFlag(db, 'demoScanStarted'));
+  assert.equal((await h.call('scans.list', { project })).length, 1, 'nothing started twice');
+  await h.call('scans.remove', { project, scanId: scan.id });
+  await ensureDemoProject(h.ctx, { resourcesDir: res, backend: 'wasm' });
+  assert.deepEqual(await h.call('scans.list', { project }), []);
 });
 
 test('without a model folder (or with dataOnly) the demo stops after the dataset', { timeout: 60_000 }, async (t) => {

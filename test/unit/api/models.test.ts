@@ -11,6 +11,8 @@ import Database from 'better-sqlite3';
 import { loadModelFolder } from '../../../main/engine/checkpoint/folder';
 import { countParameters, makeConfig } from '../../../main/engine/model/index';
 import { recordModelFolder } from '../../../main/api/models';
+import { DNABERT2_AUTO_MAP, DNABERT2_MODULE, pythonResourcesDir } from '../../../main/api/model-folders';
+import { demoResourcesDir } from '../../../main/api/demo';
 import { harness } from './helpers';
 import { rejection } from './data-helpers';
 import { SVG, writeBpeModel, writeBundled, writeKmerModel } from './models-helpers';
@@ -260,6 +262,19 @@ test('models.export writes a plain Hugging Face folder that loads back; removes 
   assert.equal(r2.deletedFolder, base.path);
   assert.equal(existsSync(base.path!), false);
   assert.equal(modelCount(project), 0);
+});
+
+test("the shipped demo model exports as it did with its own module: Loci's loci_dnabert2.py, config.json unchanged", async (t) => {
+  const demoModel = join(demoResourcesDir(), 'model');
+  if (!existsSync(join(demoModel, 'model.safetensors'))) return t.skip('no resources/demo/model (scripts/make-demo-model.sh makes it)');
+  assert.equal(existsSync(join(demoModel, DNABERT2_MODULE)), false, 'the demo folder keeps no copy of the module');
+  const { h, project } = await setup(t);
+  const m = await h.call('models.importFolder', { project, path: demoModel });
+  const out = join(h.dir, 'demo-export');
+  await h.call('models.export', { project, modelId: m.id, dir: out });
+  assert.deepEqual(readFileSync(join(out, DNABERT2_MODULE)), readFileSync(join(pythonResourcesDir(), DNABERT2_MODULE)));
+  assert.equal(readFileSync(join(out, 'config.json'), 'utf8'), readFileSync(join(demoModel, 'config.json'), 'utf8'), 'the auto_map it names is the one written back');
+  assert.deepEqual((JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { auto_map: unknown }).auto_map, DNABERT2_AUTO_MAP);
 });
 
 test('relocation accepts only the same weights; removal is refused while a run uses the model', async (t) => {

@@ -10,11 +10,12 @@ import type { ApiError } from '../../../../../shared/contract';
 import type { JobProgress } from '../../../../../shared/contract/events';
 import { ISM_MAX_BP, type InterpretKind } from '../../../../../shared/contract/interpret';
 import { toApiError } from '../../../../../shared/client';
-import { useClient, useEvent, useQuery } from '../../../api/context';
+import { useClient, useEvent } from '../../../api/context';
 import { ModalActions } from '../../../components/ModalActions';
 import { PathInput } from '../../../components/PathInput';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { fieldErrors } from '../../../lib/errors';
+import { ClassifierSelect, JobActionButtons, useClassifierSources, useJobActions } from '../scans/job-parts';
 
 export interface InterpretDialogProps {
   project: string;
@@ -32,12 +33,9 @@ const TITLES: Record<InterpretKind, string> = { ism: 'Explain this region', vari
 
 export function InterpretDialog({ project, genomeId, kind, region, chromosomes, onClose, onOpen }: InterpretDialogProps) {
   const client = useClient();
-  const runs = useQuery('training.list', { project });
-  const models = useQuery('models.list', { project });
-  const doneRuns = (runs.data ?? []).filter((r) => r.state === 'done' && r.outputModelId !== null);
-  const classifiers = (models.data ?? []).filter((m) => m.kind === 'finetuned' || m.labels.length > 0);
-
   const [source, setSource] = useState<string | null>(null);
+  const sources = useClassifierSources(project, source);
+  const { doneRuns, classifiers, sourceChoice } = sources;
   const [classIndex, setClassIndex] = useState<string | null>(null);
   const [window, setWindow] = useState<number | string>('');
   const [chrom, setChrom] = useState<string | null>(region?.chrom ?? chromosomes[0]?.name ?? null);
@@ -50,13 +48,12 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
   const [error, setError] = useState<ApiError | null>(null);
   const [started, setStarted] = useState<{ id: number; jobId: string } | null>(null);
   const [event, setEvent] = useState<JobProgress | null>(null);
-  const [acting, setActing] = useState<'pause' | 'cancel' | 'resume' | null>(null);
+  const actions = useJobActions(project, started?.jobId ?? null, setError);
 
   useEvent('job.progress', (e) => {
     if (started && e.jobId === started.jobId) setEvent(e);
   });
 
-  const sourceChoice = source ?? (doneRuns[0] ? `run:${doneRuns[0].id}` : classifiers[0] ? `model:${classifiers[0].id}` : null);
   const [sourceKind, sourceId] = (sourceChoice?.split(':') ?? []) as ['run' | 'model' | undefined, string | undefined];
   const classes = sourceKind === 'run' ? (doneRuns.find((r) => String(r.id) === sourceId)?.classNames ?? []) : (classifiers.find((m) => String(m.id) === sourceId)?.labels ?? []);
   // As the API: class 1 of a binary model, else class 0.
@@ -97,18 +94,6 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
     }
   }
 
-  async function act(action: 'pause' | 'cancel' | 'resume') {
-    if (!started) return;
-    setActing(action);
-    try {
-      await client.call(action === 'pause' ? 'jobs.pause' : action === 'cancel' ? 'jobs.cancel' : 'jobs.resume', { project, jobId: started.jobId });
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setActing(null);
-    }
-  }
-
   const fields = fieldErrors(error, ['modelId', 'window', 'classIndex', 'chrom', 'start', 'end', 'vcfPath', 'variants'] as const);
   const unit = kind === 'ism' ? 'positions' : 'variant alleles';
 
@@ -141,21 +126,7 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
           {error && <ErrorAlert error={error} />}
           <Group justify="space-between">
             <Group gap="xs">
-              {active && (
-                <>
-                  <Button variant="default" onClick={() => void act('pause')} loading={acting === 'pause'}>
-                    Pause
-                  </Button>
-                  <Button variant="light" color="red" onClick={() => void act('cancel')} loading={acting === 'cancel'}>
-                    Cancel
-                  </Button>
-                </>
-              )}
-              {(state === 'paused' || state === 'interrupted') && (
-                <Button variant="default" onClick={() => void act('resume')} loading={acting === 'resume'}>
-                  Resume
-                </Button>
-              )}
+              <JobActionButtons state={state} actions={actions} cancelLabel="Cancel" />
             </Group>
             <Group gap="xs">
               {state === 'done' && (
@@ -178,7 +149,7 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
     );
   }
 
-  const noModel = runs.data && models.data && doneRuns.length === 0 && classifiers.length === 0;
+  const { noModel } = sources;
   const ready = !!sourceChoice && (kind === 'ism' ? !!chrom && length > 0 : input === 'vcf' ? vcf.trim() !== '' : typed.trim() !== '');
   return (
     <Modal opened onClose={onClose} title={TITLES[kind]} size="lg">
@@ -193,20 +164,13 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
             Fine-tune a model on the Train page first; its run, or any classifier in the project, can then explain regions and score variants.
           </Alert>
         )}
-        <Select
-          label="Model"
-          placeholder="A finished run or a classifier"
-          data={[
-            ...(doneRuns.length ? [{ group: 'Fine-tuning runs', items: doneRuns.map((r) => ({ value: `run:${r.id}`, label: `${r.name} (${r.modelName} on ${r.datasetName})` })) }] : []),
-            ...(classifiers.length ? [{ group: 'Classifiers', items: classifiers.map((m) => ({ value: `model:${m.id}`, label: `${m.name} (${m.labels.join(', ')})` })) }] : []),
-          ]}
-          value={sourceChoice}
+        <ClassifierSelect
+          sources={sources}
           onChange={(v) => {
             setSource(v);
             setClassIndex(null);
           }}
           error={fields.modelId}
-          allowDeselect={false}
         />
         <Group grow align="flex-start">
           <Select label="Class to explain" data={classes.map((c, i) => ({ value: String(i), label: c }))} value={classChoice} onChange={setClassIndex} error={fields.classIndex} allowDeselect={false} />

@@ -2,7 +2,7 @@
 // class, state and progress while one runs, runtime and backend; open one under the view (its
 // heatmap or table), export it (ISM: CSV table or bedGraph importance; variants: TSV or VCF with
 // the scores in INFO), remove it (a running one is cancelled first).
-import { ActionIcon, Badge, Modal, Progress, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Modal, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconDownload, IconEye, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
@@ -15,7 +15,7 @@ import { PathInput } from '../../../components/PathInput';
 import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../components/TableParts';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
-import { runtimeText, scanStateColor } from '../scans/format';
+import { JobStateCell, RuntimeCell } from '../scans/job-parts';
 
 type Format = 'csv' | 'bedgraph' | 'tsv' | 'vcf';
 const FORMATS: Record<InterpretInfo['kind'], { value: Format; label: string }[]> = {
@@ -140,30 +140,8 @@ export function InterpretList({ project, runs, progress, openedId, onOpen, onRem
                   <Table.Td>
                     <Text size="sm">{whatText(r)}</Text>
                   </Table.Td>
-                  <Table.Td miw={150}>
-                    <Badge color={scanStateColor[state] ?? 'gray'} variant="light">
-                      {state}
-                    </Badge>
-                    {(state === 'running' || state === 'paused' || state === 'queued') && total > 0 && (
-                      <>
-                        <Progress mt={4} size="sm" value={(done / total) * 100} aria-label={`${r.name}: ${Math.round((done / total) * 100)}%`} />
-                        <Text size="xs" c="dimmed">
-                          {done.toLocaleString('en-US')} of {total.toLocaleString('en-US')}
-                        </Text>
-                      </>
-                    )}
-                    {r.error && (
-                      <Text size="xs" c="red" lineClamp={2} title={r.error}>
-                        {r.error}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{runtimeText(r.runtimeSeconds)}</Text>
-                    <Text size="xs" c="dimmed">
-                      {r.backend ?? '—'}
-                    </Text>
-                  </Table.Td>
+                  <JobStateCell name={r.name} state={state} done={done} total={total} amount={`${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`} error={r.error} />
+                  <RuntimeCell seconds={r.runtimeSeconds} backend={r.backend} />
                   <RowActions>
                     <Tooltip label="Open under the view">
                       <ActionIcon variant="subtle" aria-label={`Open ${r.name}`} onClick={() => onOpen(r)} disabled={state !== 'done'}>

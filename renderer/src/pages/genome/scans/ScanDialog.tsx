@@ -16,6 +16,7 @@ import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { fieldErrors } from '../../../lib/errors';
 import { genomeHref } from '../route';
 import { bpText } from './format';
+import { ClassifierSelect, JobActionButtons, useClassifierSources, useJobActions } from './job-parts';
 
 type TargetKind = 'genome' | 'chrom' | 'region' | 'bed';
 
@@ -33,13 +34,11 @@ export interface ScanDialogProps {
 
 export function ScanDialog({ project, runId, genomeId, region, onClose, onStarted }: ScanDialogProps) {
   const client = useClient();
-  const runs = useQuery('training.list', { project });
-  const models = useQuery('models.list', { project });
   const genomes = useQuery('genomes.list', { project });
-  const doneRuns = (runs.data ?? []).filter((r) => r.state === 'done' && r.outputModelId !== null);
-  const classifiers = (models.data ?? []).filter((m) => m.kind === 'finetuned' || m.labels.length > 0);
 
   const [source, setSource] = useState<string | null>(runId !== undefined ? `run:${runId}` : null);
+  const sources = useClassifierSources(project, source);
+  const { sourceChoice } = sources;
   const [genome, setGenome] = useState<string | null>(genomeId ? String(genomeId) : null);
   const [target, setTarget] = useState<TargetKind>('genome');
   const [chrom, setChrom] = useState<string | null>(region?.chrom ?? null);
@@ -54,7 +53,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
   const [error, setError] = useState<ApiError | null>(null);
   const [started, setStarted] = useState<{ scanId: number; jobId: string } | null>(null);
   const [event, setEvent] = useState<JobProgress | null>(null);
-  const [acting, setActing] = useState<'pause' | 'cancel' | 'resume' | null>(null);
+  const actions = useJobActions(project, started?.jobId ?? null, setError);
 
   useEvent('job.progress', (e) => {
     if (started && e.jobId === started.jobId) setEvent(e);
@@ -63,7 +62,6 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
   const genomeChoice = genome ?? (genomes.data?.length === 1 ? String(genomes.data[0]!.id) : null);
   // The FASTA header's description beside each name, so 'chr' vs 'pF' says which is the plasmid.
   const chromosomes = genomes.data?.find((g) => String(g.id) === genomeChoice)?.sequences.map((s) => ({ value: s.name, label: s.description ? `${s.name} — ${s.description}` : s.name })) ?? [];
-  const sourceChoice = source ?? (doneRuns[0] ? `run:${doneRuns[0].id}` : classifiers[0] ? `model:${classifiers[0].id}` : null);
 
   async function start_() {
     if (!sourceChoice) return;
@@ -98,18 +96,6 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
     }
   }
 
-  async function act(action: 'pause' | 'cancel' | 'resume') {
-    if (!started) return;
-    setActing(action);
-    try {
-      await client.call(action === 'pause' ? 'jobs.pause' : action === 'cancel' ? 'jobs.cancel' : 'jobs.resume', { project, jobId: started.jobId });
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setActing(null);
-    }
-  }
-
   const fields = fieldErrors(error, ['window', 'stride', 'target', 'modelId', 'genomeId'] as const);
 
   if (started) {
@@ -141,21 +127,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
           {error && <ErrorAlert error={error} />}
           <Group justify="space-between">
             <Group gap="xs">
-              {active && (
-                <>
-                  <Button variant="default" onClick={() => void act('pause')} loading={acting === 'pause'}>
-                    Pause
-                  </Button>
-                  <Button variant="light" color="red" onClick={() => void act('cancel')} loading={acting === 'cancel'}>
-                    Cancel scan
-                  </Button>
-                </>
-              )}
-              {(state === 'paused' || state === 'interrupted') && (
-                <Button variant="default" onClick={() => void act('resume')} loading={acting === 'resume'}>
-                  Resume
-                </Button>
-              )}
+              <JobActionButtons state={state} actions={actions} cancelLabel="Cancel scan" />
             </Group>
             <Group gap="xs">
               {state === 'done' && (
@@ -173,7 +145,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
     );
   }
 
-  const noModel = runs.data && models.data && doneRuns.length === 0 && classifiers.length === 0;
+  const { noModel } = sources;
   return (
     <Modal opened onClose={onClose} title="Scan genome" size="lg">
       <Stack>
@@ -185,18 +157,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
             Fine-tune a model on the Train page first; its run, or any classifier in the project, can then scan the genome.
           </Alert>
         )}
-        <Select
-          label="Model"
-          placeholder="A finished run or a classifier"
-          data={[
-            ...(doneRuns.length ? [{ group: 'Fine-tuning runs', items: doneRuns.map((r) => ({ value: `run:${r.id}`, label: `${r.name} (${r.modelName} on ${r.datasetName})` })) }] : []),
-            ...(classifiers.length ? [{ group: 'Classifiers', items: classifiers.map((m) => ({ value: `model:${m.id}`, label: `${m.name} (${m.labels.join(', ')})` })) }] : []),
-          ]}
-          value={sourceChoice}
-          onChange={setSource}
-          error={fields.modelId}
-          allowDeselect={false}
-        />
+        <ClassifierSelect sources={sources} onChange={setSource} error={fields.modelId} />
         <Select label="Genome" data={(genomes.data ?? []).map((g) => ({ value: String(g.id), label: g.name }))} value={genomeChoice} onChange={setGenome} error={fields.genomeId} allowDeselect={false} />
         <Stack gap={4}>
           <Text size="sm" fw={500}>

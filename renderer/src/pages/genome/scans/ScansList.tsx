@@ -2,7 +2,7 @@
 // one runs; per class of interest its threshold (from the dev set, or the user's), which can be
 // changed without rescanning; exports (bigWig, bedGraph, BED of called regions); remove; and
 // "Show in genome view".
-import { ActionIcon, Badge, Button, Group, Modal, NumberInput, Progress, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Modal, NumberInput, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconDownload, IconEye, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
@@ -16,7 +16,8 @@ import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../compone
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { genomeHref } from '../route';
-import { bpText, runtimeText, scanStateColor, settingsText, targetText } from './format';
+import { bpText, settingsText, targetText } from './format';
+import { JobStateCell, RuntimeCell } from './job-parts';
 
 const sourceLabel: Record<ScanThreshold['source'], string> = { 'dev-mcc': 'best dev MCC', user: 'set by you', 'default-0.5': 'default' };
 
@@ -181,30 +182,8 @@ export function ScansList({ project, scans, progress, onChanged }: Props) {
                       {settingsText(s.settings)}
                     </Text>
                   </Table.Td>
-                  <Table.Td miw={150}>
-                    <Badge color={scanStateColor[state] ?? 'gray'} variant="light">
-                      {state}
-                    </Badge>
-                    {(state === 'running' || state === 'paused' || state === 'queued') && bpTotal > 0 && (
-                      <>
-                        <Progress mt={4} size="sm" value={(bpDone / bpTotal) * 100} aria-label={`${s.name}: ${Math.round((bpDone / bpTotal) * 100)}%`} />
-                        <Text size="xs" c="dimmed">
-                          {bpText(bpDone)} of {bpText(bpTotal)}
-                        </Text>
-                      </>
-                    )}
-                    {s.error && (
-                      <Text size="xs" c="red" lineClamp={2} title={s.error}>
-                        {s.error}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{runtimeText(s.runtimeSeconds)}</Text>
-                    <Text size="xs" c="dimmed">
-                      {s.backend ?? '—'}
-                    </Text>
-                  </Table.Td>
+                  <JobStateCell name={s.name} state={state} done={bpDone} total={bpTotal} amount={`${bpText(bpDone)} of ${bpText(bpTotal)}`} error={s.error} />
+                  <RuntimeCell seconds={s.runtimeSeconds} backend={s.backend} />
                   <Table.Td>
                     <Stack gap={4}>
                       {s.thresholds.map((t) => (
