@@ -16,7 +16,7 @@ import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../compone
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { genomeHref } from '../route';
-import { bpText, runtimeText, scanStateColor, settingsText, targetText } from './format';
+import { progressText, runtimeText, scanStateColor, settingsText, targetText } from './format';
 
 const sourceLabel: Record<ScanThreshold['source'], string> = { 'dev-mcc': 'best dev MCC', user: 'set by you', 'default-0.5': 'default' };
 
@@ -188,8 +188,8 @@ export function ScansList({ project, scans, progress, onChanged }: Props) {
                     {(state === 'running' || state === 'paused' || state === 'queued') && bpTotal > 0 && (
                       <>
                         <Progress mt={4} size="sm" value={(bpDone / bpTotal) * 100} aria-label={`${s.name}: ${Math.round((bpDone / bpTotal) * 100)}%`} />
-                        <Text size="xs" c="dimmed">
-                          {bpText(bpDone)} of {bpText(bpTotal)}
+                        <Text size="xs" c="dimmed" title={progressText(bpDone, bpTotal).title}>
+                          {progressText(bpDone, bpTotal).text}
                         </Text>
                       </>
                     )}
