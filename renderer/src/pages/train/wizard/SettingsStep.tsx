@@ -4,7 +4,7 @@
 import { Button, Collapse, Group, Input, NumberInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAdjustments, IconChevronDown, IconChevronUp } from '@tabler/icons-react';
 import type { FinetuneMode } from '../../../../../shared/contract/training';
-import type { FormField, SettingsForm } from './settings-form';
+import { SKEW_FOR_BALANCED, type FormField, type SettingsForm } from './settings-form';
 
 const modes: Array<{ value: FinetuneMode; title: string; explain: string }> = [
   { value: 'full', title: 'Full fine-tuning', explain: 'Every weight of the model learns your task. Best results; the slowest, and it needs the most memory.' },
@@ -21,9 +21,11 @@ interface Props {
   trainSize: number | null;
   /** Where the model's defaults come from (its card, its family, its size), shown above the settings. */
   defaultsSource?: string | null;
+  /** How many times the commonest training class outnumbers the rarest (settings-form classSkew). */
+  skew?: number;
 }
 
-export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource }: Props) {
+export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource, skew = 1 }: Props) {
   const num = (field: keyof SettingsForm) => (v: number | string) => onChange({ [field]: v } as Partial<SettingsForm>);
   const stepsPerEpoch = trainSize && typeof form.batchSize === 'number' && typeof form.accumulate === 'number' && form.batchSize > 0 ? Math.max(1, Math.floor(trainSize / (form.batchSize * form.accumulate))) : null;
   return (
@@ -110,7 +112,7 @@ export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced,
               <NumberInput label="Gradient accumulation" description="Steps per optimizer update" value={form.accumulate} onChange={num('accumulate')} min={1} allowDecimal={false} error={errors.accumulate} />
               <Select
                 label="Class weights"
-                description="Balanced: rare classes count more"
+                description={`Balanced: rare classes count more${skew >= SKEW_FOR_BALANCED && Number.isFinite(skew) ? ` (this dataset’s training classes are ${Math.round(skew)} to 1)` : ''}`}
                 value={form.classWeights}
                 onChange={(v) => v && onChange({ classWeights: v as SettingsForm['classWeights'] })}
                 data={[
