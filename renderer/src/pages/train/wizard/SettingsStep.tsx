@@ -28,6 +28,9 @@ interface Props {
 export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource, skew = 1 }: Props) {
   const num = (field: keyof SettingsForm) => (v: number | string) => onChange({ [field]: v } as Partial<SettingsForm>);
   const stepsPerEpoch = trainSize && typeof form.batchSize === 'number' && typeof form.accumulate === 'number' && form.batchSize > 0 ? Math.max(1, Math.floor(trainSize / (form.batchSize * form.accumulate))) : null;
+  // A short run with the model's warm-up (the bundled models' cards say 30 steps) spends most of itself warming up.
+  const totalSteps = form.lengthBy === 'steps' ? (typeof form.maxSteps === 'number' ? form.maxSteps : null) : stepsPerEpoch !== null && typeof form.epochs === 'number' ? Math.ceil(form.epochs * stepsPerEpoch) : null;
+  const longWarmup = form.mode !== 'probe' && typeof form.warmupSteps === 'number' && totalSteps !== null && totalSteps > 0 && form.warmupSteps >= totalSteps / 2;
   return (
     <Stack gap="lg">
       {defaultsSource && (
@@ -82,6 +85,11 @@ export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced,
           {stepsPerEpoch !== null && (
             <Text size="xs" c="dimmed" mt={4}>
               {stepsPerEpoch.toLocaleString()} steps per epoch
+            </Text>
+          )}
+          {longWarmup && (
+            <Text size="xs" c="orange.8" mt={4} data-testid="warmup-hint">
+              Warm-up takes {form.warmupSteps} of the run’s {totalSteps} steps, so the learning rate {Number(form.warmupSteps) >= Number(totalSteps) ? 'never reaches its peak' : 'is low for most of the run'}: lower “Warm-up steps” under Advanced settings.
             </Text>
           )}
         </div>
