@@ -32,6 +32,7 @@ import type { Services } from './dispatch';
 import { generatedCard } from './model-folders';
 import { createModelServices, modelRowOfFolder, ownModelsDir } from './models';
 import { existingPath, projectDb, slugify } from './projects';
+import { formatBp } from '../../shared/bp';
 
 type AdaptServices = Pick<Services, Extract<keyof Services, `adapt.${string}`>>;
 
@@ -134,7 +135,7 @@ async function check(ctx: AppContext, project: string, s: AdaptSettings): Promis
     const longest = Math.max(...genomes.flatMap((g) => genomeSequences(db, g.id).map((q) => q.length)));
     const needed = 8 * (s.seqLen - 2);
     if (longest < needed) {
-      issues.push({ path: 'seqLen', message: `The longest sequence of the chosen genomes is ${longest.toLocaleString('en-US')} bp; with ${s.seqLen} tokens per window, holding out evaluation windows needs at least ${needed.toLocaleString('en-US')} bp. Use a shorter sequence length` });
+      issues.push({ path: 'seqLen', message: `The longest sequence of the chosen genomes is ${formatBp(longest)}; with ${s.seqLen} tokens per window, holding out evaluation windows needs at least ${formatBp(needed)}. Use a shorter sequence length` });
     }
   }
   if (issues.length || !model?.path) throw invalid(issues);

@@ -40,6 +40,7 @@ import { tooManyProblems } from './data-support';
 import type { Services } from './dispatch';
 import { requireGenome } from './genomes';
 import { existingPath, projectDb } from './projects';
+import { formatBp } from '../../shared/bp';
 
 type AnnotationServices = Pick<Services, Extract<keyof Services, `annotations.${string}`>>;
 
@@ -133,7 +134,7 @@ export function checkBounds(sizes: ReadonlyMap<string, number>, b: Bounds, genom
     return `Genome "${genomeName}" has no sequence named '${b.chrom}' (it has ${sizes.size}: ${names}${sizes.size > 5 ? ', …' : ''})`;
   }
   if (b.end <= b.start) return `end ${b.end} is not after start ${b.start} (0-based, half-open: a region covers at least 1 bp)`;
-  if (b.end > len) return `end ${b.end} is beyond the end of '${b.chrom}' (${len.toLocaleString('en-US')} bp)`;
+  if (b.end > len) return `end ${b.end} is beyond the end of '${b.chrom}' (${formatBp(len)})`;
   return null;
 }
 

@@ -32,6 +32,7 @@ import type { Services } from './dispatch';
 import { notFound } from './data-support';
 import { openGenome, requireGenome } from './genomes';
 import { existingPath, projectDb } from './projects';
+import { formatBp } from '../../shared/bp';
 
 type ViewServices = Pick<Services, Extract<keyof Services, `genomeView.${string}`>>;
 
@@ -128,7 +129,7 @@ export function parseLocus(text: string, sizes: ReadonlyMap<string, number>): { 
   const a = Number(m[2]!.replace(/,/g, ''));
   const b = m[3] === undefined ? a : Number(m[3].replace(/,/g, ''));
   if (a < 1 || b < a) return { error: `"${text}" is not a range: use chrom:start-end with 1 <= start <= end` };
-  if (a > size) return { error: `${chrom} is ${size.toLocaleString('en-US')} bp long; ${a.toLocaleString('en-US')} is past its end` };
+  if (a > size) return { error: `${chrom} is ${formatBp(size)} long; ${a.toLocaleString('en-US')} is past its end` };
   return { chrom, start: a - 1, end: Math.min(b, size) };
 }
 

@@ -53,6 +53,7 @@ import type { Services } from './dispatch';
 import { openGenome } from './genomes';
 import { existingPath, projectDb, slugify } from './projects';
 import { checkTokenizer, defaultWindow, DNABERT2_LENGTH_LIMIT, invalid, resolveGenome, resolveModel } from './scans';
+import { formatBp } from '../../shared/bp';
 
 type InterpretServices = Pick<Services, Extract<keyof Services, `interpret.${string}`>>;
 
@@ -370,7 +371,7 @@ export function createInterpretServices(ctx: AppContext): InterpretServices {
       const ci = prep.chroms.findIndex((c) => c.name === input.chrom);
       if (ci < 0) throw invalid([{ path: 'chrom', message: `Genome "${prep.genome.name}" has no sequence named '${input.chrom}'` }]);
       const len = prep.chroms[ci]!.length;
-      if (input.end > len) throw invalid([{ path: 'end', message: `The region ${input.chrom}:${input.start}-${input.end} runs past the end of ${input.chrom} (${len.toLocaleString('en-US')} bp)` }]);
+      if (input.end > len) throw invalid([{ path: 'end', message: `The region ${input.chrom}:${input.start}-${input.end} runs past the end of ${input.chrom} (${formatBp(len)})` }]);
       await checkTokenizer(prep.reader, prep.chroms, [{ chrom: ci, start: Math.max(0, input.start - prep.window), end: Math.min(len, input.end + prep.window) }], prep.window, prep.model, prep.genome.name, prep.maxTokens);
       const region = { chrom: input.chrom, start: input.start, end: input.end };
       return launch(db, real, 'ism', prep, input, {

@@ -60,6 +60,7 @@ import type { Services } from './dispatch';
 import { openGenome } from './genomes';
 import { createModelServices } from './models';
 import { existingPath, projectDb, slugify } from './projects';
+import { formatBp } from '../../shared/bp';
 
 type ScanServices = Pick<Services, Extract<keyof Services, `scans.${string}`>>;
 
@@ -168,7 +169,7 @@ async function targetIntervals(target: ScanTarget, chroms: readonly { name: stri
       const i = chromOf(target.chrom, 'target.chrom');
       const len = chroms[i]!.length;
       if (target.end <= target.start) throw invalid([{ path: 'target.end', message: `The region ${target.chrom}:${target.start}-${target.end} is empty (end must be after start; 0-based, half-open)` }]);
-      if (target.end > len) throw invalid([{ path: 'target.end', message: `The region ${target.chrom}:${target.start}-${target.end} runs past the end of ${target.chrom} (${len.toLocaleString('en-US')} bp)` }]);
+      if (target.end > len) throw invalid([{ path: 'target.end', message: `The region ${target.chrom}:${target.start}-${target.end} runs past the end of ${target.chrom} (${formatBp(len)})` }]);
       return [{ chrom: i, start: target.start, end: target.end }];
     }
     case 'bed': {

@@ -26,6 +26,8 @@ import { storedWindows } from './stored';
 import { summariseSplit } from './summary';
 import type { BuiltDataset, DatasetWindow, RegionSet as BuilderRegionSet, SequenceSource } from './types';
 import { buildVersion } from './version';
+import { formatBp } from '../../shared/bp';
+import { formatPosition } from '../../shared/locus';
 
 export type { DatasetBuildHeader, DatasetBuildParams, DatasetVersionParams, Spec, StoredSummary, StoredVersion };
 type RegionsSpec = Extract<Spec, { source: 'regions' }>;
@@ -138,7 +140,12 @@ function reasons(counts: Record<string, number>): string {
 export function regionWarnings(ds: BuiltDataset): string[] {
   const w: string[] = [];
   const n = ds.summary.negatives;
-  if (n.strategy !== 'none' && n.made < n.wanted) w.push(`Only ${n.made} of ${n.wanted} negatives were found (the genome left too little room; try a smaller margin or ratio)`);
+  if (n.strategy !== 'none' && n.made < n.wanted) {
+    // Said with what it does to the classes (E. coli's genes cover most of its genome: 588 of 4,494).
+    const perNegative = n.made > 0 ? n.wanted / n.ratio / n.made : Infinity;
+    const skew = perNegative >= 2 && Number.isFinite(perNegative) ? `; the classes are now about ${Math.round(perNegative)} to 1, so use balanced class weights when training` : '';
+    w.push(`Only ${formatPosition(n.made)} of ${formatPosition(n.wanted)} negatives were found: the genome has too few windows ${formatBp(n.margin)} or more from every labelled region. Try a smaller margin or ratio${skew}`);
+  }
   if (n.gc && n.gc.ksDistance > 0.1) w.push(`The GC content of negatives differs from the positives (KS distance ${n.gc.ksDistance.toFixed(3)}): a model may learn GC instead of the signal`);
   if (n.gc && n.gc.filledFromNearestBin > 0) w.push(`${countOf(n.gc.filledFromNearestBin, 'negative')} came from a neighbouring GC bin`);
   if (Object.keys(ds.summary.dropped).length) w.push(`Windows left out: ${reasons(ds.summary.dropped)}`);

@@ -12,6 +12,7 @@ import { IntervalIndex } from './intervals';
 import type { Rng } from './prng';
 import { SPLITS } from './spec';
 import type { BuildParams, SplitName } from './spec';
+import { formatBp } from '../../shared/bp';
 
 export interface Segment {
   chrom: string;
@@ -80,7 +81,7 @@ export function planSplits(params: BuildParams['split'], chroms: ReadonlyArray<{
   }
   for (const s of SPLITS) {
     if (params.fractions[s] > 0 && bySplit[s].length === 0) {
-      throw new Error(`split: ${blocks.length} blocks of ${blockSize} bp are too few to give ${s} its ${params.fractions[s]}; choose a smaller blockSize`);
+      throw new Error(`split: ${blocks.length} blocks of ${formatBp(blockSize)} are too few to give ${s} its ${params.fractions[s]}; choose a smaller blockSize`);
     }
     bySplit[s].sort((a, b) => (a.chrom < b.chrom ? -1 : a.chrom > b.chrom ? 1 : a.start - b.start));
   }
@@ -92,7 +93,7 @@ export function planSplits(params: BuildParams['split'], chroms: ReadonlyArray<{
       return 'train';
     },
     territory: (split) => bySplit[split],
-    describe: `by position blocks of ${blockSize} bp (train ${bySplit.train.length}, dev ${bySplit.dev.length}, test ${bySplit.test.length} blocks)`,
+    describe: `by position blocks of ${formatBp(blockSize)} (train ${bySplit.train.length}, dev ${bySplit.dev.length}, test ${bySplit.test.length} blocks)`,
   };
 }
 

@@ -9,6 +9,7 @@ import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
 import type { ChromDescriptions, ChromMapping, ChromSizes } from './chroms';
+import { formatBp } from '../../shared/bp';
 
 export interface BedRecord {
   chrom: string;
@@ -120,7 +121,7 @@ export async function readBed(path: string, opts: ReadBedOptions = {}): Promise<
       continue;
     }
     if (length !== null && end > length) {
-      errors.add({ line, code: 'beyond-chromosome', problem: `end ${end} is beyond the end of '${chrom}' (${length} bp)` });
+      errors.add({ line, code: 'beyond-chromosome', problem: `end ${end} is beyond the end of '${chrom}' (${formatBp(length)})` });
       continue;
     }
     const strandRaw = fields[5];

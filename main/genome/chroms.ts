@@ -1,6 +1,7 @@
 // Chromosome names in annotation files versus the genome: checks shared by the BED and GFF3
 // readers, and the "did you mean chr1 for 1?" suggestion (UCSC names 'chr1', 'chrM'; Ensembl and
 // NCBI names '1', 'MT').
+import { formatBp } from '../../shared/bp';
 
 /** Sequence name -> length; a Map, a plain object, or anything with the FastaReader's shape. */
 export type ChromSizes = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
@@ -194,12 +195,11 @@ export class ChromChecker {
    */
   assemblyWarning(suggested: Readonly<Record<string, string>> = {}): string | undefined {
     if (!this.sizes) return undefined;
-    const n = (x: number) => x.toLocaleString('en-US');
     const differ: string[] = [];
     for (const [raw, declared] of this.declared) {
       const target = this.rename[raw] ?? suggested[raw] ?? raw;
       const actual = this.sizes.get(target);
-      if (actual !== undefined && actual !== declared) differ.push(`the file says '${raw}' is ${n(declared)} bp but the genome's '${target}' is ${n(actual)} bp`);
+      if (actual !== undefined && actual !== declared) differ.push(`the file says '${raw}' is ${formatBp(declared)} but the genome's '${target}' is ${formatBp(actual)}`);
     }
     if (differ.length === 0) return undefined;
     const more = differ.length > 1 ? ` (and ${differ.length - 1} more)` : '';

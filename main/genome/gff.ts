@@ -10,6 +10,7 @@ import { readTextLines } from './io';
 import type { LongCallOptions } from './progress';
 import { ChromChecker } from './chroms';
 import type { ChromDescriptions, ChromMapping, ChromSizes } from './chroms';
+import { formatBp } from '../../shared/bp';
 
 export interface GffFeature {
   chrom: string;
@@ -123,7 +124,7 @@ export async function readGff(path: string, opts: ReadGffOptions = {}): Promise<
       continue;
     }
     if (length !== null && end1 > length) {
-      errors.add({ line, code: 'beyond-chromosome', problem: `end ${end1} is beyond the end of '${chrom}' (${length} bp)` });
+      errors.add({ line, code: 'beyond-chromosome', problem: `end ${end1} is beyond the end of '${chrom}' (${formatBp(length)})` });
       continue;
     }
     const attributes = (parsed.attributes ?? {}) as Record<string, string[]>;

@@ -148,6 +148,15 @@ describe('Models page', { skip }, () => {
       const modal = page.getByRole('dialog', { name: 'Model card: loci-bpe-mini' });
       await modal.getByRole('heading', { name: 'Corpus' }).waitFor();
       assert.ok((await modal.getByRole('table').count()) >= 2, 'the card tables are rendered as tables');
+      // The keys of its key-value tables sit on one line each: never 'architec' / 'ture' (issue 10).
+      for (const key of ['architecture', 'optimisation', 'tokenizer']) {
+        const lines = await modal.getByRole('cell', { name: key, exact: true }).evaluate((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+        });
+        assert.equal(lines, 1, `the key "${key}" is on one line`);
+      }
       await modal.getByRole('img', { name: 'loss curve' }).scrollIntoViewIfNeeded();
       await screenshot('models-shipped-card');
     });

@@ -120,6 +120,27 @@ describe('browser mode', { skip }, () => {
     });
   });
 
+  test('a failure toast goes once the next action works, so it never sits over the Recent list (issue 10)', async () => {
+    const path = join(env.server.tmp, 'vanishing.loci');
+    await withApp(async ({ page, screenshot }) => {
+      await createProject(page, 'Vanishing', path);
+      await page.getByRole('button', { name: 'Close' }).click();
+      // Moved while the list still shows it: Open fails and says so in a toast.
+      renameSync(path, join(env.server.tmp, 'vanished.loci'));
+      await page.getByRole('button', { name: 'Open Vanishing' }).click();
+      const failure = page.locator('.mantine-Notification-root').filter({ hasText: 'Could not open the project' });
+      await failure.waitFor();
+      assert.doesNotMatch((await failure.textContent()) ?? '', /projects\.open|Invalid input for/, 'the message is for people');
+      await screenshot('failure-toast');
+      // A project made next: its success replaces the stale failure.
+      await createProject(page, 'Made next', join(env.server.tmp, 'made-next.loci'));
+      await page.locator('.mantine-Notification-root').filter({ hasText: 'Made next is saved at' }).waitFor();
+      // At once, not when the failure's own 8 s run out.
+      await failure.waitFor({ state: 'detached', timeout: 1_500 });
+      await screenshot('failure-toast-cleared');
+    });
+  });
+
   test('renames a project, then deletes it once its name is typed', async () => {
     const path = join(env.server.tmp, 'short-lived.loci');
     await withApp(async ({ page, screenshot }) => {

@@ -52,6 +52,8 @@ describe('Scan from the UI: a fine-tuned classifier over the genome, its tracks 
       const t = scan.thresholds[0]!;
       assert.equal(t.source, 'dev-mcc', "the threshold comes from the run's dev set");
       assert.match((await progress.textContent()) ?? '', /48 kb of 48 kb/);
+      // The short form of a live count carries the exact one in its title (shared/bp.ts).
+      assert.match((await page.getByTestId('scan-bp').getAttribute('title')) ?? '', /^48,000 bp of 48,000 bp/);
       await app.screenshot('scan-finished');
       await page.getByRole('link', { name: 'Show in genome view' }).click();
       await page.getByRole('dialog', { name: 'Scanning' }).waitFor({ state: 'hidden' });

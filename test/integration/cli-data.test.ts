@@ -18,7 +18,9 @@ test('import a genome and regions, build, list, show and export a dataset; bad f
   const g = await loci(['import', 'genome', fasta, '--project', project, '--name', 'toy'], home);
   assert.equal(g.code, 0, g.stderr);
   assert.match(g.stdout, /^Imported genome "toy" \(id 1\)/);
-  assert.match(g.stdout, /^chr1 +30,000 +\d+\.\d% +0\.00% +0\.0% +first$/m, 'with the FASTA header description');
+  assert.match(g.stdout, /^chr1 +30,000 bp +\d+\.\d% +0\.00% +0\.0% +first$/m, 'with the FASTA header description');
+  // Lengths the one way people see them everywhere (shared/bp.ts).
+  assert.match(g.stdout, /^Length: +42,000 bp in 2 sequences$/m);
 
   const bad = join(home, 'bad.bed');
   writeFileSync(bad, 'chr1\t10\t20\nchr9\t1\t5\n');
@@ -88,7 +90,7 @@ test('real data: E. coli genome and RefSeq GFF3, CDS start sites vs GC-matched b
   assert.equal((await loci(['project', 'create', 'E. coli', '--path', project], home)).code, 0);
   const g = await loci(['import', 'genome', join(ECOLI, 'GCF_000005845.2_ASM584v2_genomic.fna.gz'), '--project', project, '--name', 'MG1655'], home);
   assert.equal(g.code, 0, g.stderr);
-  assert.match(g.stdout, /^NC_000913\.3 +4,641,652 .* Escherichia coli str\. K-12 substr\. MG1655, complete genome$/m);
+  assert.match(g.stdout, /^NC_000913\.3 +4,641,652 bp .* Escherichia coli str\. K-12 substr\. MG1655, complete genome$/m);
   const gff = join(ECOLI, 'GCF_000005845.2_ASM584v2_genomic.gff.gz');
   const preview = await loci(['import', 'regions', gff, '--project', project, '--genome', 'MG1655', '--preview', '--json'], home);
   const types = (JSON.parse(preview.stdout) as { gffTypes: Array<{ type: string; count: number }> }).gffTypes;

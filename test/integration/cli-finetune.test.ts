@@ -42,6 +42,10 @@ test('loci finetune trains to the end and prints the test metrics and the saved 
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /^STEP +LOSS +MCC +ACCURACY +F1$/m);
   assert.match(show.stdout, /^12 +\d\.\d{4} /m);
+  // Settings in words, one per line, never the stored JSON (issue 10, point 8).
+  assert.match(show.stdout, /^Settings:\n {2}Mode: +Full fine-tuning/m);
+  assert.match(show.stdout, /^ {2}Length: +12 steps$/m);
+  assert.doesNotMatch(show.stdout, /"(maxSteps|batchSize|lr)"/);
 
   const byName = await cli(['runs', 'show', 'tiny-bpe on motif', ...p, ...data]);
   assert.equal(byName.code, 0, byName.stderr);

@@ -7,6 +7,7 @@ import { formatLocus } from '../../../shared/locus';
 import { defineCommand, UsageError, type CliOption, type CliRun } from '../command';
 import { printJson, table } from '../format';
 import { projectOf, projectOption } from './finetune';
+import { formatBp } from '../../../shared/bp';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -215,7 +216,7 @@ export const annotationsConflicts = defineCommand({
     const out = await run.call('annotations.conflicts', { project, ...genomeOf(run, 'annotations conflicts') });
     if (run.json) return run.io.out(printJson(out));
     if (out.total === 0) return run.io.out('No conflicts');
-    run.io.out(table(['A', 'CLASS A', 'B', 'CLASS B', 'OVERLAP (bp)'], out.conflicts.map((c) => [`${c.a.id} ${formatLocus(c.a)}`, c.a.label, `${c.b.id} ${formatLocus(c.b)}`, c.b.label, String(c.overlap)])));
+    run.io.out(table(['A', 'CLASS A', 'B', 'CLASS B', 'OVERLAP'], out.conflicts.map((c) => [`${c.a.id} ${formatLocus(c.a)}`, c.a.label, `${c.b.id} ${formatLocus(c.b)}`, c.b.label, formatBp(c.overlap)])));
     return 1;
   },
 });

@@ -6,6 +6,7 @@ import { defineCommand, UsageError, type CliRun } from '../command';
 import { formatLocus } from '../../../shared/locus';
 import { keyValues, printJson, table } from '../format';
 import { genomeOrOnly, requireProject, showProgress } from './import';
+import { formatBp, formatBpRange } from '../../../shared/bp';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;
 
@@ -107,7 +108,7 @@ export function summaryText(d: DatasetSummary): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const rows = (['train', 'dev', 'test'] as const).map((s) => {
     const p = d.splits[s];
-    return [s, String(p.sequences), p.lengthMin === p.lengthMax ? String(p.lengthMin) : `${p.lengthMin}-${p.lengthMax}`, pct(p.gcMean), ...d.classes.map((c) => String(p.classCounts[c] ?? 0)), String(p.augmented)];
+    return [s, String(p.sequences), formatBpRange(p.lengthMin, p.lengthMax), pct(p.gcMean), ...d.classes.map((c) => String(p.classCounts[c] ?? 0)), String(p.augmented)];
   });
   const lines = [
     keyValues([
@@ -117,7 +118,7 @@ export function summaryText(d: DatasetSummary): string {
       ['Classes', d.classes.join(', ')],
       ['Sequences', String(d.total)],
       ['Split', d.split],
-      ...(d.negatives ? ([['Negatives', `${d.negatives.strategy}, ratio ${d.negatives.ratio}, margin ${d.negatives.margin} bp: ${d.negatives.made} of ${d.negatives.wanted}${d.negatives.ksDistance !== undefined ? `; GC KS distance ${d.negatives.ksDistance.toFixed(3)}` : ''}`]] as [string, string][]) : []),
+      ...(d.negatives ? ([['Negatives', `${d.negatives.strategy}, ratio ${d.negatives.ratio}, margin ${formatBp(d.negatives.margin)}: ${d.negatives.made} of ${d.negatives.wanted}${d.negatives.ksDistance !== undefined ? `; GC KS distance ${d.negatives.ksDistance.toFixed(3)}` : ''}`]] as [string, string][]) : []),
     ]),
     '',
     table(['SPLIT', 'SEQUENCES', 'LENGTH', 'GC', ...d.classes.map((c) => c.toUpperCase()), 'RC COPIES'], rows),

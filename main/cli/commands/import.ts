@@ -4,6 +4,7 @@ import { countOf, type Genome, type RegionPreview } from '../../../shared/contra
 import { defineCommand, UsageError, type CliRun } from '../command';
 import { formatLocus } from '../../../shared/locus';
 import { formatBytes, keyValues, printJson, table } from '../format';
+import { formatBp, formatBpRange } from '../../../shared/bp';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;
 
@@ -79,10 +80,10 @@ function genomeDetails(g: Genome): string {
     ['File', `${g.path} (${g.compression === 'none' ? 'plain' : g.compression}, ${formatBytes(g.size)})`],
     ['Status', `${g.status}: ${g.statusDetail}`],
     ['SHA-256', g.checksum],
-    ['Length', `${g.totalLength.toLocaleString('en-US')} bp in ${g.sequences.length} sequence${g.sequences.length === 1 ? '' : 's'}`],
+    ['Length', `${formatBp(g.totalLength)} in ${countOf(g.sequences.length, 'sequence')}`],
   ]);
   // The FASTA header's description last, cut short: it can be long and the numbers matter more.
-  const rows = g.sequences.slice(0, 25).map((s) => [s.name, s.length.toLocaleString('en-US'), `${(s.gc * 100).toFixed(1)}%`, `${(s.nFraction * 100).toFixed(2)}%`, `${(s.softMaskedFraction * 100).toFixed(1)}%`, s.description.length > 60 ? `${s.description.slice(0, 59)}…` : s.description]);
+  const rows = g.sequences.slice(0, 25).map((s) => [s.name, formatBp(s.length), `${(s.gc * 100).toFixed(1)}%`, `${(s.nFraction * 100).toFixed(2)}%`, `${(s.softMaskedFraction * 100).toFixed(1)}%`, s.description.length > 60 ? `${s.description.slice(0, 59)}…` : s.description]);
   const more = g.sequences.length > 25 ? `\n… and ${g.sequences.length - 25} more` : '';
   return `${head}\n\n${table(['SEQUENCE', 'LENGTH', 'GC', 'N', 'SOFT-MASKED', 'DESCRIPTION'], rows)}${more}`;
 }
@@ -198,7 +199,7 @@ export const importTable = defineCommand({
       run.io.out(printJson(p));
     } else {
       const lines = [
-        `${p.file}: ${p.format.toUpperCase()}, ${p.count} sequences of ${p.lengthMin === p.lengthMax ? p.lengthMin : `${p.lengthMin}-${p.lengthMax}`} bp`,
+        `${p.file}: ${p.format.toUpperCase()}, ${countOf(p.count, 'sequence')} of ${formatBpRange(p.lengthMin, p.lengthMax)}`,
         `Classes: ${p.classes.map((c) => `${c} (${p.classCounts[c] ?? 0})`).join(', ')}`,
       ];
       if (p.errorCount) lines.push(`${p.errorCount} problem${p.errorCount === 1 ? '' : 's'}:`, ...p.errors.slice(0, 10).map((e) => `  ${e.message}`));

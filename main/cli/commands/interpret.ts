@@ -10,6 +10,7 @@ import { followJob } from '../progress';
 import { projectOf, projectOption } from './finetune';
 import { EXIT, modelId, parseRegion } from './scan';
 import { resolveRun } from './runs';
+import { formatBp } from '../../../shared/bp';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -54,7 +55,7 @@ function describe(s: InterpretInfo): string {
     [s.kind === 'ism' ? 'ISM' : 'Variants', `${s.id} "${s.name}": ${s.state}${s.error ? ` (${s.error})` : ''}`],
     ['Model', `${s.modelName}${s.modelId !== null ? ` (id ${s.modelId})` : ''}${s.runId ? `, run ${s.runId}` : ''}; class ${s.classIndex} "${s.className}"`],
     ['Genome', `${s.genomeName}${s.region ? `: ${s.region.chrom}:${(s.region.start + 1).toLocaleString('en-US')}-${s.region.end.toLocaleString('en-US')} (1-based)` : s.vcfPath ? `: ${s.vcfPath}` : ''}`],
-    ['Window', `${s.window} bp centred on each ${s.kind === 'ism' ? 'base' : 'variant'}, both strands`],
+    ['Window', `${formatBp(s.window)} centred on each ${s.kind === 'ism' ? 'base' : 'variant'}, both strands`],
     ['Progress', `${s.done.toLocaleString('en-US')} of ${s.total.toLocaleString('en-US')} ${s.kind === 'ism' ? 'bases' : 'variant alleles'}${s.skipped.length ? `; ${s.skipped.length} allele(s) skipped` : ''}`],
     ['Runtime', s.runtimeSeconds !== null ? `${s.runtimeSeconds.toFixed(1)} s, ${s.sequences.toLocaleString('en-US')} forward passes (${Math.round(s.sequences / Math.max(1e-9, s.runtimeSeconds))}/s) on ${s.backend ?? '?'}` : '-'],
     ['Method', s.method],

@@ -9,6 +9,7 @@ import { summaryText } from './dataset';
 import { followRun, projectOf, projectOption } from './finetune';
 import { showProgress } from './import';
 import { resolveRun } from './runs';
+import { formatBp } from '../../../shared/bp';
 
 export const retrain = defineCommand({
   name: 'retrain',
@@ -77,7 +78,7 @@ export const suggest = defineCommand({
     const r = await run.call('suggestions.list', { project, scanId: Number(scan), by, top, ...(size !== undefined && { size }) });
     if (run.json) return run.io.out(printJson(r));
     if (!r.regions.length) return run.io.out(`Scan ${r.scanId} scored nothing to rank.`);
-    run.io.out(`Scan ${r.scanId}, class "${r.className}": ${r.regions.length} of ${r.considered.toLocaleString('en-US')} regions of ${r.size} bp, ${by === 'strands' ? 'strands disagreeing most' : 'least certain'} first`);
+    run.io.out(`Scan ${r.scanId}, class "${r.className}": ${r.regions.length} of ${r.considered.toLocaleString('en-US')} regions of ${formatBp(r.size)}, ${by === 'strands' ? 'strands disagreeing most' : 'least certain'} first`);
     run.io.out(
       table(
         ['#', 'LOCUS', 'UNCERTAINTY', 'STRAND GAP', 'SCORE'],

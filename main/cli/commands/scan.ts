@@ -10,6 +10,8 @@ import { formatBytes, keyValues, printJson, table } from '../format';
 import { followJob } from '../progress';
 import { projectOf, projectOption } from './finetune';
 import { resolveRun } from './runs';
+import { formatBp } from '../../../shared/bp';
+import { formatPosition } from '../../../shared/locus';
 
 const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 
@@ -56,10 +58,10 @@ function describe(s: ScanInfo): string {
     ['Scan', `${s.id} "${s.name}": ${s.state}${s.error ? ` (${s.error})` : ''}`],
     ['Model', `${s.modelName}${s.modelId !== null ? ` (id ${s.modelId})` : ''}${s.runId ? `, run ${s.runId}` : ''}`],
     ['Genome', `${s.genomeName}${s.genomeId !== null ? ` (id ${s.genomeId})` : ''}: ${target}`],
-    ['Windows', `${s.settings.window} bp every ${s.settings.stride} bp, strand ${s.settings.strand}${s.settings.strand === 'both' ? ` (combined by ${s.settings.combine})` : ''}, batch ${s.settings.batchSize}`],
+    ['Windows', `${formatBp(s.settings.window)} every ${formatBp(s.settings.stride)}, strand ${s.settings.strand}${s.settings.strand === 'both' ? ` (combined by ${s.settings.combine})` : ''}, batch ${s.settings.batchSize}`],
     ['Per-base score', s.settings.aggregation],
-    ['Progress', `${s.bpDone.toLocaleString('en-US')} of ${s.bpTotal.toLocaleString('en-US')} bp${s.etaSeconds !== null ? `, ${formatEta(s.etaSeconds)} left` : ''}`],
-    ['Runtime', s.runtimeSeconds !== null ? `${s.runtimeSeconds.toFixed(1)} s (${Math.round(s.bpPerSecond ?? 0).toLocaleString('en-US')} bp/s) on ${s.backend ?? '?'}` : '-'],
+    ['Progress', `${formatPosition(s.bpDone)} of ${formatBp(s.bpTotal)}${s.etaSeconds !== null ? `, ${formatEta(s.etaSeconds)} left` : ''}`],
+    ['Runtime', s.runtimeSeconds !== null ? `${s.runtimeSeconds.toFixed(1)} s (${formatBp(Math.round(s.bpPerSecond ?? 0))}/s) on ${s.backend ?? '?'}` : '-'],
     ['Thresholds', s.thresholds.map((t) => `${t.className} >= ${t.threshold.toFixed(4)} (${t.source}${t.devMcc !== null ? `, dev MCC ${t.devMcc.toFixed(3)}` : ''})`).join('; ')],
     ['Stored', formatBytes(s.storedBytes)],
     ['Job', s.jobId ?? '-'],

@@ -2,6 +2,7 @@
 // one click to copy it (sequences are often hundreds of bp; tables have room for a few dozen).
 import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { formatBp } from '../../../shared/bp';
 
 export function CopySequence({ sequence, shown = 32 }: { sequence: string; shown?: number }) {
   const cut = sequence.length > shown;
@@ -11,7 +12,7 @@ export function CopySequence({ sequence, shown = 32 }: { sequence: string; shown
         <Text size="xs" ff="monospace" tabIndex={cut ? 0 : undefined} style={{ whiteSpace: 'nowrap' }}>
           {cut ? `${sequence.slice(0, shown)}…` : sequence}
           <Text span size="xs" c="dimmed" ml={6} ff="inherit">
-            {sequence.length.toLocaleString()} bp
+            {formatBp(sequence.length)}
           </Text>
         </Text>
       </Tooltip>

@@ -62,7 +62,7 @@ test('bad lines are collected (not only the first), each with file and line, wit
     [2, 'bad-coordinate', /start 'ten' is not a whole number/],
     [3, 'bad-coordinate', /start is negative \(-5\)/],
     [4, 'bad-range', /start 50 is after end 40/],
-    [5, 'beyond-chromosome', /end 1001 is beyond the end of 'chr1' \(1000 bp\)/],
+    [5, 'beyond-chromosome', /end 1001 is beyond the end of 'chr1' \(1,000 bp\)/],
     [6, 'unknown-chromosome', /chromosome 'chrZ' is not in the genome/],
     [7, 'bad-field', /strand/],
     [8, 'too-few-columns', /comma-separated/],

@@ -6,12 +6,13 @@ import { countOf, type DatasetSummary } from '../../../../shared/contract/data';
 import { percentShares } from '../../../../shared/shares';
 import { percent } from './format';
 import { FactsTable } from '../../components/FactsTable';
+import { formatBp, formatBpRange } from '../../../../shared/bp';
 
 const splits = ['train', 'dev', 'test'] as const;
 
 function lengths(s: DatasetSummary['splits']['train']): string {
   if (s.sequences === 0) return '–';
-  return s.lengthMin === s.lengthMax ? `${s.lengthMin.toLocaleString()} bp` : `${s.lengthMin.toLocaleString()}–${s.lengthMax.toLocaleString()} bp (mean ${Math.round(s.lengthMean).toLocaleString()})`;
+  return s.lengthMin === s.lengthMax ? formatBp(s.lengthMin) : `${formatBpRange(s.lengthMin, s.lengthMax)} (mean ${formatBp(Math.round(s.lengthMean))})`;
 }
 
 export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
@@ -25,7 +26,7 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
   if (summary.version) facts.unshift(['Version of', `${summary.version.parentName} (id ${summary.version.parentId}): ${summary.version.changes}`]);
   if (n && n.strategy !== 'none') {
     const ks = n.ksDistance !== undefined ? ` · GC difference (KS) ${n.ksDistance.toFixed(3)}` : '';
-    facts.push(['Negatives', `${n.strategy}, ${n.made.toLocaleString()} of ${n.wanted.toLocaleString()} made (ratio ${n.ratio}, margin ${n.margin} bp)${ks}`]);
+    facts.push(['Negatives', `${n.strategy}, ${n.made.toLocaleString()} of ${n.wanted.toLocaleString()} made (ratio ${n.ratio}, margin ${formatBp(n.margin)})${ks}`]);
   }
   if (dropped.length) facts.push(['Left out', dropped.map(([k, v]) => countOf(v, k)).join(' · ')]);
 

@@ -5,6 +5,7 @@ import { useQuery } from '../../api/context';
 import { Locus } from '../../components/Locus';
 import { ErrorAlert } from '../../lib/ErrorAlert';
 import { DatasetSummaryView } from './DatasetSummaryView';
+import { formatBp } from '../../../../shared/bp';
 
 const splits = ['train', 'dev', 'test'] as const;
 const EXAMPLES = 8;
@@ -65,7 +66,7 @@ export function DatasetViewModal({ project, dataset, onClose }: { project: strin
                                   {e.sequence}
                                 </Text>
                                 <Text size="xs" c="dimmed">
-                                  {e.sequence.length} bp
+                                  {formatBp(e.sequence.length)}
                                 </Text>
                               </Table.Td>
                             </Table.Tr>

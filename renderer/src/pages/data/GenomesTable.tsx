@@ -5,7 +5,8 @@ import { IconMapPin, IconTrash } from '@tabler/icons-react';
 import type { Genome } from '../../../../shared/contract/data';
 import { ActionsHeader, IconAction, PathText, RowActions, StatusBadge } from '../../components/TableParts';
 import { formatBytes, formatDate } from '../../lib/format';
-import { formatBp, genomeGc, percent } from './format';
+import { formatBp } from '../../../../shared/bp';
+import { genomeGc, percent } from './format';
 
 const statusColor: Record<Genome['status'], string> = { ok: 'teal', moved: 'orange', changed: 'red' };
 

@@ -5,14 +5,6 @@ export function percent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
 }
 
-/** 4_641_652 -> "4.64 Mb"; bases, not bytes. */
-export function formatBp(bp: number): string {
-  if (bp >= 1e9) return `${(bp / 1e9).toLocaleString(undefined, { maximumFractionDigits: 2 })} Gb`;
-  if (bp >= 1e6) return `${(bp / 1e6).toLocaleString(undefined, { maximumFractionDigits: 2 })} Mb`;
-  if (bp >= 1e4) return `${(bp / 1e3).toLocaleString(undefined, { maximumFractionDigits: 1 })} kb`;
-  return `${bp.toLocaleString()} bp`;
-}
-
 /** The last part of a path, for tables where the full path sits in a tooltip. */
 export function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;

@@ -38,6 +38,8 @@ import { InterpretList } from './interpret/InterpretList';
 import { InterpretResult } from './interpret/InterpretResult';
 import { useInterpretations } from './interpret/use-interpretations';
 import { PinDialog, PinsPanel, type PinDraft } from './pins/PinsPanel';
+import { formatBp } from '../../../../shared/bp';
+import { formatLocus } from '../../../../shared/locus';
 
 export default function GenomePage() {
   const { project } = useProject();
@@ -310,7 +312,7 @@ function Viewer({ project, reference, storedLocus, storedTracks, routeLocus, rou
         setStepped({ region: null, label: `No called region of ${stepSource.className} ${direction === 'next' ? 'after' : 'before'} ${at.chrom}:${(at.position + 1).toLocaleString('en-US')}` });
         return;
       }
-      setStepped({ region, label: `${stepSource.className} region ${region.chrom}:${(region.start + 1).toLocaleString('en-US')}-${region.end.toLocaleString('en-US')} · ${(region.end - region.start).toLocaleString('en-US')} bp · max ${region.maxScore.toFixed(2)} · mean ${region.meanScore.toFixed(2)}` });
+      setStepped({ region, label: `${stepSource.className} region ${formatLocus({ chrom: region.chrom, start: region.start, end: region.end })} · ${formatBp(region.end - region.start)} · max ${region.maxScore.toFixed(2)} · mean ${region.meanScore.toFixed(2)}` });
       // Some room either side, so the region's edges show.
       const pad = Math.max(50, Math.round((region.end - region.start) * 0.5));
       await session.goto(`${region.chrom}:${Math.max(1, region.start + 1 - pad)}-${region.end + pad}`);

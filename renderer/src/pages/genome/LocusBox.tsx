@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { SearchMatch } from '../../../../shared/contract/genome-view';
 import { toApiError } from '../../../../shared/client';
 import { useClient } from '../../api/context';
+import { formatBp } from '../../../../shared/bp';
 
 /** igv's 1-based locus of a match, with a little room around a feature. */
 export function matchLocus(m: SearchMatch): string {
@@ -17,7 +18,7 @@ const label = (m: SearchMatch) =>
   m.source === 'locus'
     ? m.name
     : m.source === 'chromosome'
-      ? `${m.name}${m.description ? ` — ${m.description}` : ''} (${m.end.toLocaleString('en-US')} bp)`
+      ? `${m.name}${m.description ? ` — ${m.description}` : ''} (${formatBp(m.end)})`
       : `${m.name} — ${m.chrom}:${(m.start + 1).toLocaleString('en-US')}-${m.end.toLocaleString('en-US')} (${m.source})`;
 
 export function LocusBox({ project, genomeId, locus, onGo }: { project: string; genomeId: number; locus: string; onGo: (locus: string) => void }) {

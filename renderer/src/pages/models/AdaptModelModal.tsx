@@ -14,6 +14,7 @@ import { coveredByFields, fieldErrors } from '../../lib/errors';
 import { formatBytes } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
 import { formatDuration } from './AdaptationRuns';
+import { formatBp } from '../../../../shared/bp';
 
 const FIELDS = ['genomeIds', 'steps', 'batch', 'seqLen', 'lr', 'masking', 'name'] as const;
 
@@ -125,7 +126,7 @@ export function AdaptModelModal({ project, model, onClose, onStarted }: { projec
                   key={g.id}
                   value={String(g.id)}
                   disabled={g.status !== 'ok'}
-                  label={`${g.name} (${g.totalLength.toLocaleString()} bp in ${g.sequences.length} sequence${g.sequences.length === 1 ? '' : 's'}, ${formatBytes(g.size)})`}
+                  label={`${g.name} (${formatBp(g.totalLength)} in ${g.sequences.length} sequence${g.sequences.length === 1 ? '' : 's'}, ${formatBytes(g.size)})`}
                   description={g.status !== 'ok' ? g.statusDetail : undefined}
                 />
               ))}

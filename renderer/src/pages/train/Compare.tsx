@@ -12,10 +12,9 @@ import { ErrorAlert } from '../../lib/ErrorAlert';
 import { settingsRows } from '../../../../shared/run-settings';
 import { loss, lr, metric, modeLabel } from './format';
 import { trainHref } from './route';
+import { bestIndices, type Row } from './best';
 
 const colours = ['teal.6', 'indigo.6', 'orange.6'];
-
-type Row = { label: string; values: string[]; numbers?: Array<number | null>; better?: 'high' | 'low' };
 
 function rows(runs: RunDetail[]): { settings: Row[]; results: Row[] } {
   const s = (f: (r: RunDetail) => string): string[] => runs.map(f);
@@ -58,18 +57,6 @@ function stepsText(r: RunDetail): string {
   const total = r.totalSteps !== null ? ` of ${r.totalSteps.toLocaleString()}` : '';
   if (r.step === null || (r.step === 0 && r.state !== 'running')) return r.state === 'queued' ? 'not started' : `none${r.state === 'cancelled' ? ' (cancelled before the first step)' : ''}`;
   return `${r.state === 'cancelled' ? 'cancelled at ' : ''}${r.step.toLocaleString()}${total}`;
-}
-
-/**
- * The columns holding the best value of a row: every one that ties with the best as shown (a tie
- * bolds all of them); none when fewer than two runs have a value or all of them are equal.
- */
-function bestIndices(row: Row): Set<number> {
-  const present = (row.numbers ?? []).map((v, i) => [v, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
-  if (present.length < 2) return new Set();
-  const best = present.reduce((a, b) => ((row.better === 'low' ? b[0] < a[0] : b[0] > a[0]) ? b : a));
-  const tied = present.filter(([, i]) => row.values[i] === row.values[best[1]]).map(([, i]) => i);
-  return tied.length === present.length ? new Set() : new Set(tied);
 }
 
 /** Runs often share an automatic name: the header adds the run's number and start time. */

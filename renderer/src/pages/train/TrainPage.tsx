@@ -29,7 +29,7 @@ export default function TrainPage() {
   const path = project.path;
   switch (route.view) {
     case 'new':
-      return <TrainWizard key={path} project={path} onStarted={(run) => go({ view: 'run', runId: run.id })} onCancel={() => go({ view: 'runs' })} />;
+      return <TrainWizard key={`${path} ${route.datasetId ?? ''}`} project={path} datasetId={route.datasetId} onStarted={(run) => go({ view: 'run', runId: run.id })} onCancel={() => go({ view: 'runs' })} />;
     case 'run':
       return <RunDashboard key={`${path} ${route.runId}`} project={path} runId={route.runId} />;
     case 'compare':

@@ -1,9 +1,9 @@
 // Where in the Train page we are, kept in the address so a reload or the back button returns there:
-// `#/train` (runs), `#/train/new` (the wizard), `#/train/run/<id>` (a run's dashboard) and
+// `#/train` (runs), `#/train/new[/<dataset id>]` (the wizard, with that dataset chosen), `#/train/run/<id>` (a run's dashboard) and
 // `#/train/compare/<id>,<id>[,<id>]`.
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type TrainRoute = { view: 'runs' } | { view: 'new' } | { view: 'run'; runId: number } | { view: 'compare'; runIds: number[] };
+export type TrainRoute = { view: 'runs' } | { view: 'new'; datasetId?: number } | { view: 'run'; runId: number } | { view: 'compare'; runIds: number[] };
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
@@ -17,7 +17,10 @@ const idOf = (text: string): number | null => (/^\d+$/.test(text) && Number(text
 
 export function parseTrainRoute(hash: string): TrainRoute {
   const [, view, arg] = hash.replace(/^#\/?/, '').split('/');
-  if (view === 'new') return { view: 'new' };
+  if (view === 'new') {
+    const datasetId = arg ? idOf(arg) : null;
+    return datasetId !== null ? { view: 'new', datasetId } : { view: 'new' };
+  }
   const runId = view === 'run' && arg ? idOf(arg) : null;
   if (runId !== null) return { view: 'run', runId };
   if (view === 'compare' && arg) {
@@ -32,7 +35,7 @@ export function trainHref(route: TrainRoute): string {
     case 'runs':
       return '#/train';
     case 'new':
-      return '#/train/new';
+      return route.datasetId !== undefined ? `#/train/new/${route.datasetId}` : '#/train/new';
     case 'run':
       return `#/train/run/${route.runId}`;
     case 'compare':

@@ -6,9 +6,11 @@ import { baseName } from '../format';
 import type { ImportKind } from './ChooseFileStep';
 import type { Num, RegionSettings, TableSettings } from './settings';
 import { FactsTable } from '../../../components/FactsTable';
+import { formatBp } from '../../../../../shared/bp';
 
 const n = (v: Num) => (typeof v === 'number' ? v : Number.NaN);
-const show = (v: Num, unit = '') => (typeof v === 'number' ? `${v.toLocaleString()}${unit}` : '—');
+const show = (v: Num, unit = '') => (typeof v === 'number' ? `${v.toLocaleString('en-US')}${unit}` : '—');
+const showBp = (v: Num) => (typeof v === 'number' ? formatBp(v) : '—');
 
 const negativeWords: Record<RegionSettings['negatives'], string> = {
   'gc-matched': 'genome windows with the same GC content as the positives',
@@ -32,8 +34,8 @@ function regionRows(s: RegionSettings, sets: RegionSet[], genome: Genome | undef
     ['Genome', genome ? `${genome.name} (${countOf(genome.sequences.length, 'sequence')})` : '—'],
     ['Positives', `${positives.toLocaleString()} regions from ${chosen.map((r) => `“${r.name}”`).join(', ') || 'no set'}`],
     ['Classes', s.negatives === 'none' ? labels : `${labels}, ${s.negativeLabel || 'background'}`],
-    ['Windows', `${show(s.windowLength, ' bp')}, ${s.placement === 'centred' ? `centred on the ${s.anchor === 'centre' ? 'middle' : s.anchor} of each region` : windows}${s.orientByStrand ? ', read on the region’s strand' : ''}`],
-    ['Negatives', s.negatives === 'none' ? 'none' : `${negativeWords[s.negatives]}; ratio ${show(s.ratio)}${expected !== null && Number.isFinite(expected) ? ` (about ${expected.toLocaleString()})` : ''}; margin ${show(s.margin, ' bp')}`],
+    ['Windows', `${showBp(s.windowLength)}, ${s.placement === 'centred' ? `centred on the ${s.anchor === 'centre' ? 'middle' : s.anchor} of each region` : windows}${s.orientByStrand ? ', read on the region’s strand' : ''}`],
+    ['Negatives', s.negatives === 'none' ? 'none' : `${negativeWords[s.negatives]}; ratio ${show(s.ratio)}${expected !== null && Number.isFinite(expected) ? ` (about ${expected.toLocaleString()})` : ''}; margin ${showBp(s.margin)}`],
     ['Filters', `at most ${show(s.maxNPercent, '%')} N per window`],
     ['Split', split],
     ['Augmentation', s.rcAugment ? 'reverse complement of every training sequence' : 'none'],

@@ -3,7 +3,8 @@ import { Alert, SimpleGrid, Table, Text } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
 import type { Genome } from '../../../../../shared/contract/data';
 import { formatBytes } from '../../../lib/format';
-import { formatBp, genomeGc, percent } from '../format';
+import { formatBp } from '../../../../../shared/bp';
+import { genomeGc, percent } from '../format';
 
 export function GenomeImported({ genome }: { genome: Genome }) {
   const shown = genome.sequences.slice(0, 50);
@@ -47,7 +48,7 @@ export function GenomeImported({ genome }: { genome: Genome }) {
               <Table.Tr key={s.name}>
                 <Table.Td ff="monospace">{s.name}</Table.Td>
                 <Table.Td c={s.description ? undefined : 'dimmed'}>{s.description || '—'}</Table.Td>
-                <Table.Td ta="right">{s.length.toLocaleString()} bp</Table.Td>
+                <Table.Td ta="right">{formatBp(s.length)}</Table.Td>
                 <Table.Td ta="right">{percent(s.gc)}</Table.Td>
                 <Table.Td ta="right">{percent(s.nFraction)}</Table.Td>
                 <Table.Td ta="right">{percent(s.softMaskedFraction)}</Table.Td>

@@ -3,6 +3,7 @@
 // Node side and shows its progress with a Cancel button (a cancelled job changes nothing); closing
 // the dialog does not stop work already started (the Data page lists the result when it lands).
 import { Alert, Button, Group, Modal, Stack, Stepper, Text } from '@mantine/core';
+import { IconChartLine } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from '../../../../../shared/contract';
 import type { DatasetSummary, Genome, RegionPreview, RegionSet, TablePreview } from '../../../../../shared/contract/data';
@@ -22,6 +23,7 @@ import { defaultRegionSettings, defaultTableSettings, regionsSpec, settingFields
 import { TablePreviewStep } from './TablePreviewStep';
 import { TableSettingsForm } from './TableSettingsForm';
 import { DatasetSummaryView } from '../DatasetSummaryView';
+import { trainHref } from '../../train/route';
 
 type Busy = 'preview' | 'genome' | 'regions' | 'build' | null;
 type LongWork = Exclude<Busy, 'preview' | null>;
@@ -490,7 +492,17 @@ export function ImportWizard({ project, genomes, regionSets, startFrom, onClose,
         <DatasetSummaryView summary={built} />
       </Stack>
     );
-    footer = <Button onClick={onClose}>Done</Button>;
+    // The next step of the journey from here: a fine-tune with this dataset chosen.
+    footer = (
+      <>
+        <Button variant="default" onClick={onClose}>
+          Done
+        </Button>
+        <Button component="a" href={trainHref({ view: 'new', datasetId: built.id })} onClick={onClose} leftSection={<IconChartLine size={16} />}>
+          Train a model on it
+        </Button>
+      </>
+    );
   }
 
   return (

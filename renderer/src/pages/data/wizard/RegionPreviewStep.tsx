@@ -4,9 +4,10 @@ import { Alert, Badge, Button, Checkbox, Code, Group, Select, SimpleGrid, Stack,
 import { useState } from 'react';
 import { IconAlertTriangle, IconArrowsExchange, IconCheck } from '@tabler/icons-react';
 import type { RegionPreview } from '../../../../../shared/contract/data';
-import { LOCUS_CONVENTION, formatPosition } from '../../../../../shared/locus';
+import { LOCUS_CONVENTION } from '../../../../../shared/locus';
 import { Locus } from '../../../components/Locus';
 import { LineErrorsTable } from './LineErrorsTable';
+import { formatBp } from '../../../../../shared/bp';
 
 interface Props {
   preview: RegionPreview;
@@ -246,7 +247,7 @@ export function RegionPreviewStep(p: Props) {
                   <Table.Td>
                     <Locus chrom={r.chrom} start={r.start} end={r.end} strand={r.strand} />
                   </Table.Td>
-                  <Table.Td ta="right">{formatPosition(r.end - r.start)} bp</Table.Td>
+                  <Table.Td ta="right">{formatBp(r.end - r.start)}</Table.Td>
                   {isGff && <Table.Td>{r.type}</Table.Td>}
                   <Table.Td>{r.name ?? ''}</Table.Td>
                   <Table.Td ta="right">{r.score ?? ''}</Table.Td>

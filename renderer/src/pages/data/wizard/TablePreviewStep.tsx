@@ -3,6 +3,7 @@
 import { Badge, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { TablePreview } from '../../../../../shared/contract/data';
 import { LineErrorsTable } from './LineErrorsTable';
+import { formatBpRange } from '../../../../../shared/bp';
 
 export function TablePreviewStep({ preview }: { preview: TablePreview }) {
   return (
@@ -26,7 +27,7 @@ export function TablePreviewStep({ preview }: { preview: TablePreview }) {
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
             Lengths
           </Text>
-          <Text fw={700}>{preview.lengthMin === preview.lengthMax ? `${preview.lengthMin.toLocaleString()} bp` : `${preview.lengthMin.toLocaleString()}–${preview.lengthMax.toLocaleString()} bp`}</Text>
+          <Text fw={700}>{formatBpRange(preview.lengthMin, preview.lengthMax)}</Text>
         </div>
         <div>
           <Text size="xs" c="dimmed" tt="uppercase" fw={600}>

@@ -8,6 +8,7 @@ import { useClient } from '../../../api/context';
 import { ModalActions } from '../../../components/ModalActions';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { useSubmit } from '../../../lib/useSubmit';
+import { formatBp } from '../../../../../shared/bp';
 
 export interface AnnotationDraft {
   chrom: string;
@@ -79,7 +80,7 @@ export function AnnotationDialog({ project, genomeId, draft, classes, chromLengt
             <NumberInput label="End" description="included" min={1} max={chromLength} value={last} onChange={setLast} thousandSeparator="," allowDecimal={false} />
           </Group>
           <Text size="xs" c="dimmed">
-            {Number.isFinite(length) && length > 0 ? `${length.toLocaleString('en-US')} bp` : 'The end must be at or after the start'}
+            {Number.isFinite(length) && length > 0 ? formatBp(length) : 'The end must be at or after the start'}
           </Text>
           <TextInput label="Note" placeholder="Why: e.g. missed peak, known enhancer" value={note} onChange={(e) => setNote(e.currentTarget.value)} />
           {(save.error ?? remove.error) && <ErrorAlert error={(save.error ?? remove.error)!} />}

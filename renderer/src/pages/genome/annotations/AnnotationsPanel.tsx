@@ -14,6 +14,7 @@ import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../compone
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifySuccess } from '../../../lib/notify';
 import { useSubmit } from '../../../lib/useSubmit';
+import { formatBp } from '../../../../../shared/bp';
 
 const PAGE = 200;
 
@@ -95,7 +96,7 @@ export function AnnotationsPanel({ project, genomeId, chromosomes, classes, undo
                 {c.b.label} {formatLocus(c.b)}
               </Button>
               <Text size="xs" c="dimmed">
-                by {c.overlap.toLocaleString('en-US')} bp
+                by {formatBp(c.overlap)}
               </Text>
             </Group>
           ))}

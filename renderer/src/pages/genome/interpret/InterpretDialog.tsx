@@ -16,6 +16,7 @@ import { PathInput } from '../../../components/PathInput';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { fieldErrors } from '../../../lib/errors';
 import { ClassifierSelect, JobActionButtons, useClassifierSources, useJobActions } from '../scans/job-parts';
+import { formatBp } from '../../../../../shared/bp';
 
 export interface InterpretDialogProps {
   project: string;
@@ -156,7 +157,7 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
       <Stack>
         <Text size="sm" c="dimmed">
           {kind === 'ism'
-            ? `Every base of the region is changed to each of the other three, in a window centred on it as the model was trained, on both strands; the change in the class's probability shows which bases drive the prediction (up to ${ISM_MAX_BP.toLocaleString('en-US')} bp; 8 forward passes per base).`
+            ? `Every base of the region is changed to each of the other three, in a window centred on it as the model was trained, on both strands; the change in the class's probability shows which bases drive the prediction (up to ${formatBp(ISM_MAX_BP)}; 8 forward passes per base).`
             : 'Each variant is scored in a window centred on it, reference and alternative allele, on both strands: the change in the class probability and its log2 fold change. REF must match the genome; multi-allelic records are split; symbolic alleles and indels longer than the window are skipped with the reason.'}
         </Text>
         {noModel && (
@@ -180,7 +181,7 @@ export function InterpretDialog({ project, genomeId, kind, region, chromosomes, 
           <Group grow align="flex-start">
             <Select label="Chromosome" searchable data={chromosomes.map((c) => c.name)} value={chrom} onChange={setChrom} error={fields.chrom} allowDeselect={false} />
             <NumberInput label="From (1-based)" min={1} value={start} onChange={setStart} thousandSeparator="," error={fields.start} />
-            <NumberInput label="To" min={1} value={end} onChange={setEnd} thousandSeparator="," error={fields.end} description={length > 0 ? `${length.toLocaleString('en-US')} bp` : undefined} />
+            <NumberInput label="To" min={1} value={end} onChange={setEnd} thousandSeparator="," error={fields.end} description={length > 0 ? formatBp(length) : undefined} />
           </Group>
         ) : (
           <Stack gap={6}>

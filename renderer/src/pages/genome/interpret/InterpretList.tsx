@@ -16,6 +16,8 @@ import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../compone
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { JobStateCell, RuntimeCell } from '../scans/job-parts';
+import { formatBp } from '../../../../../shared/bp';
+import { formatLocus } from '../../../../../shared/locus';
 
 type Format = 'csv' | 'bedgraph' | 'tsv' | 'vcf';
 const FORMATS: Record<InterpretInfo['kind'], { value: Format; label: string }[]> = {
@@ -30,7 +32,7 @@ const FORMATS: Record<InterpretInfo['kind'], { value: Format; label: string }[]>
 };
 
 export function whatText(r: InterpretInfo): string {
-  if (r.region) return `${r.region.chrom}:${(r.region.start + 1).toLocaleString('en-US')}-${r.region.end.toLocaleString('en-US')} · ${(r.region.end - r.region.start).toLocaleString('en-US')} bp`;
+  if (r.region) return `${formatLocus(r.region)} · ${formatBp(r.region.end - r.region.start)}`;
   return r.vcfPath ? (r.vcfPath.split(/[\\/]/).pop() ?? r.vcfPath) : `${r.total.toLocaleString('en-US')} typed allele(s)`;
 }
 
@@ -134,7 +136,7 @@ export function InterpretList({ project, runs, progress, openedId, onOpen, onRem
                   <Table.Td>
                     <Text size="sm">{r.modelName}</Text>
                     <Text size="xs" c="dimmed">
-                      {r.className} · window {r.window} bp
+                      {r.className} · window {formatBp(r.window)}
                     </Text>
                   </Table.Td>
                   <Table.Td>

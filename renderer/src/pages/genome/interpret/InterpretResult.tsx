@@ -12,6 +12,7 @@ import { clampView, viewFromLocus, type Span } from './heatmap';
 import { IsmHeatmap } from './IsmHeatmap';
 import { ExportModal, whatText } from './InterpretList';
 import { VariantsTable } from './VariantsTable';
+import { formatBp } from '../../../../../shared/bp';
 
 interface Props {
   project: string;
@@ -34,7 +35,7 @@ export function InterpretResult({ project, run, range, go, onClose }: Props) {
             {run.name}
           </Text>
           <Text size="xs" c="dimmed" truncate>
-            {run.modelName} · class {run.className} · window {run.window} bp · {whatText(run)}
+            {run.modelName} · class {run.className} · window {formatBp(run.window)} · {whatText(run)}
           </Text>
         </Stack>
         <Group gap={4} wrap="nowrap">

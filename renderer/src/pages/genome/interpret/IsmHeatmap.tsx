@@ -9,6 +9,7 @@ import { IconZoomIn, IconZoomOut, IconZoomReset } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import type { IsmTable } from '../../../../../shared/contract/interpret';
 import { BASES, clampView, columnPositions, divergingColor, panView, scaleBound, strongest, zoomView, type Span } from './heatmap';
+import { formatBp } from '../../../../../shared/bp';
 
 const ROW = 22;
 const AXIS = 16;
@@ -121,7 +122,7 @@ export function IsmHeatmap({ table, view: wanted, onView }: Props) {
     <Stack gap={4}>
       <Group gap="xs" justify="space-between" wrap="nowrap">
         <Text size="xs" c="dimmed">
-          {table.chrom}:{(view.start + 1).toLocaleString('en-US')}-{view.end.toLocaleString('en-US')} of {(table.start + 1).toLocaleString('en-US')}-{table.end.toLocaleString('en-US')} · {n.toLocaleString('en-US')} bp · class {table.className}
+          {table.chrom}:{(view.start + 1).toLocaleString('en-US')}-{view.end.toLocaleString('en-US')} of {(table.start + 1).toLocaleString('en-US')}-{table.end.toLocaleString('en-US')} · {formatBp(n)} · class {table.className}
         </Text>
         <Group gap={4} wrap="nowrap">
           <Legend bound={bound} />

@@ -15,8 +15,8 @@ import { PathInput } from '../../../components/PathInput';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { fieldErrors } from '../../../lib/errors';
 import { genomeHref } from '../route';
-import { bpText } from './format';
 import { ClassifierSelect, JobActionButtons, useClassifierSources, useJobActions } from './job-parts';
+import { progressText } from './format';
 
 type TargetKind = 'genome' | 'chrom' | 'region' | 'bed';
 
@@ -105,6 +105,7 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
     const fraction = event?.fraction ?? (bpTotal > 0 ? bpDone / bpTotal : null);
     const state = event?.state ?? 'queued';
     const active = state === 'running' || state === 'queued';
+    const progress = bpTotal > 0 ? progressText(bpDone, bpTotal, speed) : null;
     return (
       <Modal opened onClose={onClose} title="Scanning" size="lg">
         <Stack>
@@ -113,9 +114,8 @@ export function ScanDialog({ project, runId, genomeId, region, onClose, onStarte
               <Text size="sm" fw={500}>
                 {state === 'done' ? 'Scan finished' : state === 'paused' ? 'Paused' : state === 'failed' ? 'The scan failed' : state === 'cancelled' ? 'Cancelled' : 'Scanning…'}
               </Text>
-              <Text size="xs" c="dimmed">
-                {bpTotal > 0 ? `${bpText(bpDone)} of ${bpText(bpTotal)}` : ''}
-                {speed ? ` · ${bpText(speed)}/s` : ''}
+              <Text size="xs" c="dimmed" title={progress?.title} data-testid="scan-bp">
+                {progress?.text ?? ''}
                 {event?.etaSeconds && active ? ` · about ${Math.max(1, Math.round(event.etaSeconds / 60))} min left` : ''}
               </Text>
             </Group>

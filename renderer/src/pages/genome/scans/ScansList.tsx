@@ -16,7 +16,7 @@ import { ActionsHeader, AgoText, IconAction, RowActions } from '../../../compone
 import { ErrorAlert } from '../../../lib/ErrorAlert';
 import { notifyFailure, notifySuccess } from '../../../lib/notify';
 import { genomeHref } from '../route';
-import { bpText, settingsText, targetText } from './format';
+import { progressText, settingsText, targetText } from './format';
 import { JobStateCell, RuntimeCell } from './job-parts';
 
 const sourceLabel: Record<ScanThreshold['source'], string> = { 'dev-mcc': 'best dev MCC', user: 'set by you', 'default-0.5': 'default' };
@@ -182,7 +182,7 @@ export function ScansList({ project, scans, progress, onChanged }: Props) {
                       {settingsText(s.settings)}
                     </Text>
                   </Table.Td>
-                  <JobStateCell name={s.name} state={state} done={bpDone} total={bpTotal} amount={`${bpText(bpDone)} of ${bpText(bpTotal)}`} error={s.error} />
+                  <JobStateCell name={s.name} state={state} done={bpDone} total={bpTotal} amount={progressText(bpDone, bpTotal).text} amountTitle={progressText(bpDone, bpTotal).title} error={s.error} />
                   <RuntimeCell seconds={s.runtimeSeconds} backend={s.backend} />
                   <Table.Td>
                     <Stack gap={4}>

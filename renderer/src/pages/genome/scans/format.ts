@@ -1,5 +1,7 @@
 // Words and numbers for scans, shared by the dialog, the list and the genome view.
 import type { ScanInfo } from '../../../../../shared/contract/scans';
+import { formatBp, formatBpShort } from '../../../../../shared/bp';
+import { formatLocus } from '../../../../../shared/locus';
 
 export function targetText(t: ScanInfo['target']): string {
   switch (t.kind) {
@@ -8,7 +10,7 @@ export function targetText(t: ScanInfo['target']): string {
     case 'chrom':
       return t.chrom;
     case 'region':
-      return `${t.chrom}:${(t.start + 1).toLocaleString('en-US')}-${t.end.toLocaleString('en-US')}`;
+      return formatLocus(t);
     case 'bed':
       return `regions in ${t.path.split(/[\\/]/).pop() ?? t.path}`;
   }
@@ -16,7 +18,7 @@ export function targetText(t: ScanInfo['target']): string {
 
 export function settingsText(s: ScanInfo['settings']): string {
   const strands = s.strand === 'both' ? `both strands (${s.combine})` : `${s.strand} strand`;
-  return `window ${s.window} bp · stride ${s.stride} bp · ${strands}`;
+  return `window ${formatBp(s.window)} · stride ${formatBp(s.stride)} · ${strands}`;
 }
 
 export function runtimeText(seconds: number | null): string {
@@ -26,10 +28,16 @@ export function runtimeText(seconds: number | null): string {
   return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-export function bpText(bp: number): string {
-  if (bp >= 1e6) return `${(bp / 1e6).toFixed(bp >= 1e7 ? 0 : 1)} Mb`;
-  if (bp >= 1e3) return `${(bp / 1e3).toFixed(bp >= 1e4 ? 0 : 1)} kb`;
-  return `${bp} bp`;
+/**
+ * A scan's live progress, short ("1.2 Mb of 4.64 Mb · 310 kb/s"), and the exact numbers for its
+ * title (shared/bp.ts: a short form always comes with the exact one).
+ */
+export function progressText(bpDone: number, bpTotal: number, bpPerSecond?: number | null): { text: string; title: string } {
+  const speed = bpPerSecond ? Math.round(bpPerSecond) : 0;
+  return {
+    text: `${formatBpShort(bpDone)} of ${formatBpShort(bpTotal)}${speed ? ` · ${formatBpShort(speed)}/s` : ''}`,
+    title: `${formatBp(bpDone)} of ${formatBp(bpTotal)}${speed ? ` · ${formatBp(speed)}/s` : ''}`,
+  };
 }
 
 export const scanStateColor: Record<string, string> = { done: 'teal', running: 'blue', queued: 'gray', paused: 'yellow', failed: 'red', cancelled: 'gray', interrupted: 'orange' };

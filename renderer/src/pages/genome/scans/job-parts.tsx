@@ -83,8 +83,11 @@ export function JobActionButtons({ state, actions, cancelLabel }: { state: strin
   );
 }
 
-/** A list row's state: its badge, progress while it runs (`amount` says how much is done of what), its error. */
-export function JobStateCell({ name, state, done, total, amount, error }: { name: string; state: string; done: number; total: number; amount: string; error: string | null }) {
+/**
+ * A list row's state: its badge, progress while it runs (`amount` says how much is done of what;
+ * `amountTitle` the exact figures where `amount` is short, shared/bp.ts), its error.
+ */
+export function JobStateCell({ name, state, done, total, amount, amountTitle, error }: { name: string; state: string; done: number; total: number; amount: string; amountTitle?: string; error: string | null }) {
   return (
     <Table.Td miw={150}>
       <Badge color={scanStateColor[state] ?? 'gray'} variant="light">
@@ -93,7 +96,7 @@ export function JobStateCell({ name, state, done, total, amount, error }: { name
       {(state === 'running' || state === 'paused' || state === 'queued') && total > 0 && (
         <>
           <Progress mt={4} size="sm" value={(done / total) * 100} aria-label={`${name}: ${Math.round((done / total) * 100)}%`} />
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="dimmed" title={amountTitle}>
             {amount}
           </Text>
         </>

@@ -6,6 +6,7 @@ import type { ScanInfo } from '../../../../../shared/contract/scans';
 import { formatLocus } from '../../../../../shared/locus';
 import { useQuery } from '../../../api/context';
 import { ErrorAlert } from '../../../lib/ErrorAlert';
+import { formatBp } from '../../../../../shared/bp';
 
 export function SuggestionsPanel({ project, scans, onJump }: { project: string; scans: readonly ScanInfo[]; onJump: (r: { chrom: string; start: number; end: number }) => void }) {
   const latest = scans.filter((s) => s.state === 'done').sort((a, b) => (a.endedAt ?? a.createdAt) < (b.endedAt ?? b.createdAt) ? 1 : -1)[0];
@@ -17,7 +18,7 @@ export function SuggestionsPanel({ project, scans, onJump }: { project: string; 
     <div>
       <Group justify="space-between" mb={6} wrap="nowrap">
         <Text size="xs" c="dimmed">
-          From scan “{latest.name}”{q.data ? `, class ${q.data.className}: ${q.data.size} bp regions` : ''}
+          From scan “{latest.name}”{q.data ? `, class ${q.data.className}: ${formatBp(q.data.size)} regions` : ''}
         </Text>
         {bothStrands && (
           <SegmentedControl

@@ -5,6 +5,7 @@ import { IconDatabase } from '@tabler/icons-react';
 import type { DatasetSummary } from '../../../../../shared/contract/data';
 import { classTotals } from '../../data/DatasetsTable';
 import { EmptyState } from '../../data/EmptyState';
+import { formatBpRange } from '../../../../../shared/bp';
 
 export function DatasetStep({ datasets, value, onChange }: { datasets: DatasetSummary[]; value: string | null; onChange: (id: string) => void }) {
   if (datasets.length === 0) {
@@ -51,7 +52,7 @@ export function DatasetStep({ datasets, value, onChange }: { datasets: DatasetSu
                         length
                       </Text>
                       <Text size="sm" fw={500}>
-                        {d.splits.train.lengthMin === d.splits.train.lengthMax ? `${d.splits.train.lengthMin.toLocaleString()} bp` : `${d.splits.train.lengthMin.toLocaleString()}–${d.splits.train.lengthMax.toLocaleString()} bp`}
+                        {formatBpRange(d.splits.train.lengthMin, d.splits.train.lengthMax)}
                       </Text>
                     </div>
                   </Group>

@@ -29,6 +29,8 @@ export function EstimateStep({ estimate, loading, dataset, model, settings, name
     ['Mode', modeLabel[settings.mode ?? 'full']],
     ['Length', probe ? 'one pass over the sequences (epochs and steps do not apply)' : settings.maxSteps !== undefined ? `${settings.maxSteps.toLocaleString()} steps` : `${settings.epochs ?? 3} epochs`],
     ['Batch · learning rate', `${settings.batchSize ?? 32} · ${lr(settings.lr ?? 3e-5)}`],
+    // Said here too: the wizard picks balanced weights for skewed classes, behind Advanced settings.
+    ...(settings.classWeights === 'balanced' ? ([['Class weights', 'balanced: rare classes count more']] as Array<[string, string]>) : []),
   ];
   return (
     <Stack gap="md">

@@ -4,7 +4,7 @@
 import { Button, Collapse, Group, Input, NumberInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAdjustments, IconChevronDown, IconChevronUp } from '@tabler/icons-react';
 import type { FinetuneMode } from '../../../../../shared/contract/training';
-import type { FormField, SettingsForm } from './settings-form';
+import { SKEW_FOR_BALANCED, type FormField, type SettingsForm } from './settings-form';
 
 const modes: Array<{ value: FinetuneMode; title: string; explain: string }> = [
   { value: 'full', title: 'Full fine-tuning', explain: 'Every weight of the model learns your task. Best results; the slowest, and it needs the most memory.' },
@@ -21,11 +21,16 @@ interface Props {
   trainSize: number | null;
   /** Where the model's defaults come from (its card, its family, its size), shown above the settings. */
   defaultsSource?: string | null;
+  /** How many times the commonest training class outnumbers the rarest (settings-form classSkew). */
+  skew?: number;
 }
 
-export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource }: Props) {
+export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced, trainSize, defaultsSource, skew = 1 }: Props) {
   const num = (field: keyof SettingsForm) => (v: number | string) => onChange({ [field]: v } as Partial<SettingsForm>);
   const stepsPerEpoch = trainSize && typeof form.batchSize === 'number' && typeof form.accumulate === 'number' && form.batchSize > 0 ? Math.max(1, Math.floor(trainSize / (form.batchSize * form.accumulate))) : null;
+  // A short run with the model's warm-up (the bundled models' cards say 30 steps) spends most of itself warming up.
+  const totalSteps = form.lengthBy === 'steps' ? (typeof form.maxSteps === 'number' ? form.maxSteps : null) : stepsPerEpoch !== null && typeof form.epochs === 'number' ? Math.ceil(form.epochs * stepsPerEpoch) : null;
+  const longWarmup = form.mode !== 'probe' && typeof form.warmupSteps === 'number' && totalSteps !== null && totalSteps > 0 && form.warmupSteps >= totalSteps / 2;
   return (
     <Stack gap="lg">
       {defaultsSource && (
@@ -82,6 +87,11 @@ export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced,
               {stepsPerEpoch.toLocaleString()} steps per epoch
             </Text>
           )}
+          {longWarmup && (
+            <Text size="xs" c="orange.8" mt={4} data-testid="warmup-hint">
+              Warm-up takes {form.warmupSteps} of the run’s {totalSteps} steps, so the learning rate {Number(form.warmupSteps) >= Number(totalSteps) ? 'never reaches its peak' : 'is low for most of the run'}: lower “Warm-up steps” under Advanced settings.
+            </Text>
+          )}
         </div>
         <NumberInput label="Batch size" description="Sequences per step" value={form.batchSize} onChange={num('batchSize')} min={1} max={4096} allowDecimal={false} error={errors.batchSize} />
         <NumberInput
@@ -110,7 +120,7 @@ export function SettingsStep({ form, onChange, errors, advancedOpen, onAdvanced,
               <NumberInput label="Gradient accumulation" description="Steps per optimizer update" value={form.accumulate} onChange={num('accumulate')} min={1} allowDecimal={false} error={errors.accumulate} />
               <Select
                 label="Class weights"
-                description="Balanced: rare classes count more"
+                description={`Balanced: rare classes count more${skew >= SKEW_FOR_BALANCED && Number.isFinite(skew) ? ` (this dataset’s training classes are ${Math.round(skew)} to 1)` : ''}`}
                 value={form.classWeights}
                 onChange={(v) => v && onChange({ classWeights: v as SettingsForm['classWeights'] })}
                 data={[

@@ -13,7 +13,7 @@ import { trainHref } from '../route';
 import { DatasetStep } from './DatasetStep';
 import { EstimateStep } from './EstimateStep';
 import { ModelStep } from './ModelStep';
-import { advancedFields, formFromDefaults, formFromModelDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
+import { SKEW_FOR_BALANCED, advancedFields, classSkew, formFromDefaults, formFromModelDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
 import { SettingsStep } from './SettingsStep';
 
 const steps = [
@@ -35,22 +35,26 @@ function issuesToFields(error: ApiError | null): Partial<Record<FormField, strin
 
 interface Props {
   project: string;
+  /** Chosen at the start (the Data page's "Train a model on it" after a build). */
+  datasetId?: number | undefined;
   onStarted: (run: RunSummary) => void;
   onCancel: () => void;
 }
 
-export function TrainWizard({ project, onStarted, onCancel }: Props) {
+export function TrainWizard({ project, datasetId: initialDataset, onStarted, onCancel }: Props) {
   const client = useClient();
   const datasets = useQuery('datasets.list', { project });
   const models = useQuery('models.list', { project });
   const catalog = useQuery('models.catalog', {});
   const defaults = useQuery('training.defaults', {});
   const [active, setActive] = useState(0);
-  const [chosenDataset, setDatasetId] = useState<string | null>(null);
+  const [chosenDataset, setDatasetId] = useState<string | null>(initialDataset !== undefined ? String(initialDataset) : null);
   const [modelId, setModelId] = useState<string | null>(null);
   const [added, setAdded] = useState<ProjectModel[]>([]);
   const [form, setForm] = useState<SettingsForm | null>(null);
   const [advancedOpen, setAdvancedOpen] = useState(false);
+  // Class weights the user picked are kept; until then a skewed dataset gets balanced ones.
+  const [weightsChosen, setWeightsChosen] = useState(false);
   const [localErrors, setLocalErrors] = useState<Partial<Record<FormField, string>>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [estimate, setEstimate] = useState<Estimate | null>(null);
@@ -65,6 +69,7 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
 
   const modelList = [...(models.data ?? []), ...added.filter((a) => !models.data?.some((m) => m.id === a.id))];
   const dataset = datasets.data?.find((d) => String(d.id) === datasetId);
+  const skew = dataset ? classSkew(dataset.splits.train.classCounts) : 1;
   const model = modelList.find((m) => String(m.id) === modelId);
   const fieldErrorsFromApi = issuesToFields(error);
   const errors = { ...fieldErrorsFromApi, ...localErrors };
@@ -135,6 +140,7 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
         setBusy(null);
       }
     }
+    if (!weightsChosen && skew >= SKEW_FOR_BALANCED && Number.isFinite(skew)) setForm((f) => (f ? { ...f, classWeights: 'balanced' } : f));
     setActive(2);
   }
 
@@ -213,8 +219,12 @@ export function TrainWizard({ project, onStarted, onCancel }: Props) {
     body = (
       <SettingsStep
         form={form}
-        onChange={patch}
+        onChange={(p) => {
+          if (p.classWeights !== undefined) setWeightsChosen(true);
+          patch(p);
+        }}
         errors={errors}
+        skew={skew}
         advancedOpen={advancedOpen}
         onAdvanced={setAdvancedOpen}
         trainSize={dataset?.splits.train.sequences ?? null}
