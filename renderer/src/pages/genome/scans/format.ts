@@ -16,7 +16,7 @@ export function targetText(t: ScanInfo['target']): string {
 
 export function settingsText(s: ScanInfo['settings']): string {
   const strands = s.strand === 'both' ? `both strands (${s.combine})` : `${s.strand} strand`;
-  return `window ${s.window} bp · stride ${s.stride} bp · ${strands}`;
+  return `window ${s.window} bp · stride ${s.stride} bp · ${strands} · ${s.workers} ${s.workers === 1 ? 'worker' : 'workers'}`;
 }
 
 export function runtimeText(seconds: number | null): string {
