@@ -100,6 +100,7 @@ test('2 workers: the per-base scores of 1 worker to 1e-4 and the same called reg
   let maxDiff = 0;
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   assert.ok(maxDiff <= 1e-4, `per-base scores, 1 vs 2 workers: max |diff| ${maxDiff}`);
+  t.diagnostic(`per-base scores, 1 vs 2 workers: max |diff| ${maxDiff.toExponential(2)}`);
   const regions = async (scanId: number) => (await h.call('scans.regions', { project: h.project, scanId, classIndex: 1, threshold: 0.5 })).regions;
   const [ra, rb] = [await regions(one.scanId), await regions(two.scanId)];
   assert.ok(ra.length > 1, `${ra.length} region(s) at 0.5`);
