@@ -12,6 +12,7 @@ import { Prng } from '../../../main/engine/train/prng';
 import { loadTokenizer } from '../../../main/engine/tokenizers/index';
 import { Scorer } from '../../../main/scan/infer';
 import { ParallelScorer, runningScanWorkers, type EngineSpec } from '../../../main/scan/parallel';
+import { defaultScanWorkers } from '../../../main/scan/protocol';
 import { writeKmerClassifier } from '../../integration/scan-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'loci-parallel-scorer-'));
@@ -94,4 +95,11 @@ test("a worker's error surfaces with its message, and every thread is ended", { 
   assert.equal(runningScanWorkers(), 0);
   await assert.rejects(ParallelScorer.start(scorer(), { ...spec, numLabels: 5 }, 2), /scan worker 1: .*has 3 classes, the scan expected 5/);
   assert.equal(runningScanWorkers(), 0);
+});
+
+test('the default: one instance per core, at most 4, on wasm and cpu; 1 on tfjs-node and tfjs-node-gpu', () => {
+  assert.deepEqual([1, 2, 3, 4, 16].map((cores) => defaultScanWorkers('wasm', cores)), [1, 2, 3, 4, 4]);
+  assert.equal(defaultScanWorkers('cpu', 2), 2);
+  assert.equal(defaultScanWorkers('tfjs-node', 16), 1);
+  assert.equal(defaultScanWorkers('tfjs-node-gpu', 16), 1);
 });
