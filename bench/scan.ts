@@ -3,10 +3,11 @@
 // folder, which both sides read) over the E. coli genome in ../shared/data/genomes, next to the
 // same model in PyTorch (test/reference/models.py via bench/reference/scan_peer.py: same token ids,
 // same batches) in the same run. Ours is the scan job's own Scorer (tokenise + bucket + forward) on
-// the chosen backend; the peer runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset in its command
+// the chosen backend, on --workers engine instances as the scan job runs it (this process and
+// worker threads, main/scan/parallel.ts; the threads' start-up is timed apart); the peer runs with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset in its command
 // alone. The engine's and the peer's probabilities are compared on the first windows (max |diff|).
 //   node --import tsx bench/scan.ts [--bp N (default: whole genome)] [--window 200] [--stride 100]
-//     [--batch 32] [--repeats 1] [--threads 2] [--backend wasm]
+//     [--batch 32] [--repeats 1] [--threads 2] [--backend wasm] [--workers 1]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const BATCH = Number(opt('--batch', '32'));
 const REPEATS = Number(opt('--repeats', '1'));
 const THREADS = Number(opt('--threads', '2'));
 const BACKEND = opt('--backend', 'wasm') as BackendPreference;
+const WORKERS = Number(opt('--workers', '1'));
 const COMPARE = 64;
 
 const genomeDir = join(here, '..', '..', 'shared', 'data', 'genomes', 'ecoli-k12-mg1655');
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   const { loadModelFolder, saveModelFolder, TOKENIZER_FILES } = await import('../main/engine/checkpoint/folder');
   const { loadTokenizer } = await import('../main/engine/tokenizers/index');
   const { Scorer } = await import('../main/scan/infer');
+  const { ParallelScorer } = await import('../main/scan/parallel');
   const { reverseComplement } = await import('../main/datasets/sequence');
   const { report } = await initBackend(BACKEND);
 
@@ -81,17 +84,28 @@ async function main(): Promise<void> {
       }
       bp += take;
     }
-    console.log(`scan bench: ${bp.toLocaleString('en-US')} bp of ${fasta.split('/').pop()}, window ${WINDOW} stride ${STRIDE}, both strands = ${windows.length.toLocaleString('en-US')} windows, batch ${BATCH}; ours on ${report.chosen}; ${cpus().length} CPUs; load before ${load()}`);
+    console.log(`scan bench: ${bp.toLocaleString('en-US')} bp of ${fasta.split('/').pop()}, window ${WINDOW} stride ${STRIDE}, both strands = ${windows.length.toLocaleString('en-US')} windows, batch ${BATCH}; ours on ${report.chosen}, ${WORKERS} worker(s); ${cpus().length} CPUs; load before ${load()}`);
 
     const ours: { seconds: number; infer: number; tokenize: number }[] = [];
     const peers: { seconds: number; windows_per_s: number; peak_rss_mb: number; max_abs_diff: number; torch: string }[] = [];
     let idsPath = '';
     const probsPath = join(tmp, 'ours.f64');
+    const spec = { modelDir, backend: report.chosen, numLabels: 2, batchSize: BATCH, maxTokens: 512 };
+    let startup = 0;
     for (let r = 0; r < REPEATS; r++) {
-      const scorer = new Scorer(loaded.model, tokenizer, 2, BATCH, 512);
+      const local = new Scorer(loaded.model, tokenizer, 2, BATCH, 512);
+      const s0 = performance.now();
+      const scorer = WORKERS > 1 ? await ParallelScorer.start(local, spec, WORKERS) : local;
+      startup = (performance.now() - s0) / 1000;
       const t0 = performance.now();
-      const probs = await scorer.score(windows);
-      ours.push({ seconds: (performance.now() - t0) / 1000, infer: scorer.stats.inferSeconds, tokenize: scorer.stats.tokenizeSeconds });
+      let probs: Float64Array;
+      try {
+        probs = await scorer.score(windows);
+      } finally {
+        if (scorer instanceof ParallelScorer) await scorer.close();
+      }
+      // With several instances, inference and tokenising are summed over them (CPU seconds, not wall).
+      ours.push({ seconds: (performance.now() - t0) / 1000, infer: scorer.stats.inferSeconds / WORKERS, tokenize: scorer.stats.tokenizeSeconds / WORKERS });
       if (r === 0) {
         writeFileSync(probsPath, Buffer.from(probs.buffer, probs.byteOffset, COMPARE * 2 * 8));
         // The same token ids for the peer: [n, lengths..., ids...] as int32.
@@ -123,7 +137,7 @@ async function main(): Promise<void> {
     const oursS = median(ours.map((o) => o.seconds));
     const oursInfer = median(ours.map((o) => o.infer));
     const rss = process.resourceUsage().maxRSS / 1024;
-    console.log(`ours   (${report.chosen}): ${(bp / oursS).toFixed(0)} bp/s both strands; ${(windows.length / oursS).toFixed(1)} windows/s (inference alone ${(windows.length / oursInfer).toFixed(1)}/s, tokenising ${median(ours.map((o) => o.tokenize)).toFixed(1)} s); ${oursS.toFixed(1)} s; whole 4.64 Mb genome ≈ ${((4_641_652 / (bp / oursS)) / 60).toFixed(1)} min; peak RSS ${rss.toFixed(0)} MB; runs ${ours.map((o) => o.seconds.toFixed(1)).join(', ')} s`);
+    console.log(`ours   (${report.chosen}, ${WORKERS} worker(s)${WORKERS > 1 ? `, ${startup.toFixed(1)} s to start the threads, not counted` : ''}): ${(bp / oursS).toFixed(0)} bp/s both strands; ${(windows.length / oursS).toFixed(1)} windows/s (inference alone ${(windows.length / oursInfer).toFixed(1)}/s, tokenising ${median(ours.map((o) => o.tokenize)).toFixed(1)} s); ${oursS.toFixed(1)} s; whole 4.64 Mb genome ≈ ${((4_641_652 / (bp / oursS)) / 60).toFixed(1)} min; peak RSS ${rss.toFixed(0)} MB; runs ${ours.map((o) => o.seconds.toFixed(1)).join(', ')} s`);
     if (peers.length) {
       const pS = median(peers.map((p) => p.seconds));
       console.log(`PyTorch ${peers[0]!.torch} (${THREADS} threads): ${(bp / pS).toFixed(0)} bp/s; ${(windows.length / pS).toFixed(1)} windows/s; ${pS.toFixed(1)} s; peak RSS ${median(peers.map((p) => p.peak_rss_mb)).toFixed(0)} MB; runs ${peers.map((p) => p.seconds.toFixed(1)).join(', ')} s`);

@@ -32,6 +32,8 @@ const nodeEntries = {
   worker: 'main/jobs/worker.ts',
   // loci gue's unit processes (main/engine/gue/runner.ts finds it beside the bundle).
   'gue-worker': 'main/engine/gue/unit-worker.ts',
+  // A scan's worker threads (main/scan/parallel.ts finds it beside the bundle).
+  'scan-worker': 'main/scan/infer-worker.ts',
 };
 const entryPoints = Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f))));
 const t0 = Date.now();

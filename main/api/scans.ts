@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BigWig } from '@gmod/bbi';
 import type { GenericFilehandle } from 'generic-filehandle2';
@@ -24,6 +25,7 @@ import type { JobInfo, JobState } from '../../shared/contract/jobs';
 import type { ProjectModel } from '../../shared/contract/models';
 import type { ScanInfo, ScanRegion, ScanTarget, TrackStrand } from '../../shared/contract/scans';
 import { writeLinesAtomic } from '../datasets/export';
+import { probeBackends } from '../engine/backend';
 import { readBed } from '../genome/bed';
 import type { FastaReader } from '../genome/fasta/reader';
 import { jobRunner, registerResultStore, startJob, waitForJob } from '../jobs/index';
@@ -53,7 +55,7 @@ import {
 import { mergeIntervals, totalBases, type ScanInterval } from '../scan/plan';
 import { bigWigPieces, type BigWigPiece } from '../scan/read';
 import { AGGREGATION, RegionCaller, type CalledRegion } from '../scan/scores';
-import { scanKind, type ScanJobParams, type ScanResultFile } from '../scan/protocol';
+import { defaultScanWorkers, scanKind, type ScanJobParams, type ScanResultFile } from '../scan/protocol';
 import type { AppContext } from './context';
 import { tooManyProblems } from './data-support';
 import type { Services } from './dispatch';
@@ -506,7 +508,7 @@ function info(ctx: AppContext, project: string, db: Db, row: ScanRow): ScanInfo 
     target: p.target as ScanTarget,
     classes: p.classes,
     classesOfInterest: p.classesOfInterest,
-    settings: p.settings,
+    settings: { ...p.settings, workers: p.settings.workers ?? 1 },
     state: scan.state,
     jobId: scan.jobId,
     createdAt: scan.createdAt,
@@ -558,6 +560,8 @@ export function createScanServices(ctx: AppContext): ScanServices {
       const reader = await openGenome(ctx, db, genome, real);
       await checkTokenizer(reader, chroms, intervals, window, model, genome.name, maxTokens);
 
+      // Decided (and stored) here, not in the job: a resumed scan must split its chunks the same way.
+      const workers = input.workers ?? defaultScanWorkers(probeBackends(input.backend).chosen, availableParallelism());
       const name = input.name ?? `${model.name} on ${genome.name}${input.target.kind === 'genome' ? '' : input.target.kind === 'bed' ? ' (BED regions)' : ` (${input.target.chrom}${input.target.kind === 'region' ? `:${input.target.start}-${input.target.end}` : ''})`}`;
       const folder = join(ctx.dataDir, 'scans', `${slugify(name)}-${randomUUID().slice(0, 8)}`);
       const params: ScanParams = {
@@ -569,7 +573,7 @@ export function createScanServices(ctx: AppContext): ScanServices {
         target: input.target,
         classes,
         classesOfInterest,
-        settings: { window, stride, strand: input.strand, combine: input.combine, aggregation: AGGREGATION, batchSize: input.batchSize ?? DEFAULT_BATCH, minRegionLength: input.minRegionLength ?? Math.max(1, stride) },
+        settings: { window, stride, strand: input.strand, combine: input.combine, aggregation: AGGREGATION, batchSize: input.batchSize ?? DEFAULT_BATCH, workers, minRegionLength: input.minRegionLength ?? Math.max(1, stride) },
         backendPreference: input.backend,
         folder,
       };
@@ -606,6 +610,7 @@ export function createScanServices(ctx: AppContext): ScanServices {
           maxTokens,
           chunkBp: CHUNK_BP,
           backend: input.backend,
+          workers,
           devPath,
         };
         const job = startJob(ctx, real, scanKind, jobParams, { link: (tx, jobId) => updateScan(tx, scanId, { jobId }) });

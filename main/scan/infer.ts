@@ -60,6 +60,8 @@ export class Scorer {
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a]!.length - ids[b]!.length || a - b);
     const pad = this.tokenizer.specialIds.pad;
     for (let b = 0; b < n; b += this.batchSize) {
+      // Let a stop (an IPC message) and timers run between batches: the wasm forward pass never yields.
+      if (b > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
       const members = order.slice(b, b + this.batchSize);
       const length = Math.max(...members.map((i) => ids[i]!.length));

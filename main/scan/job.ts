@@ -8,6 +8,8 @@
 // files' sizes, so a paused, cancelled or killed scan resumes from its last finished chunk (the
 // records files are cut back to those sizes) and produces the same bytes. When every chunk is
 // done each records file becomes a bigWig (main/genome/bigwig.ts) and result.json lists them.
+// On wasm and cpu each chunk's windows are split over `workers` engine instances (this process and
+// worker threads, main/scan/parallel.ts), one core each.
 // runScan holds that streaming path apart from the model, so that a test can run it over a 100 Mb
 // chromosome with a stand-in scorer and measure its memory (test/integration/scan-memory.test.ts).
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
@@ -274,12 +276,13 @@ export async function runScan(ctx: JobContext<ScanJobParams>, scorer: WindowScor
 }
 
 registerLazyJobKind(scanKind, async () => {
-  const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { Scorer }] = await Promise.all([
+  const [{ initBackend }, { loadModelFolder }, { loadTokenizer }, { FastaReader }, { Scorer }, { ParallelScorer }] = await Promise.all([
     import('../engine/backend'),
     import('../engine/checkpoint/folder'),
     import('../engine/tokenizers/index'),
     import('../genome/fasta/reader'),
     import('./infer'),
+    import('./parallel'),
   ]);
   const handler = async (ctx: JobContext<ScanJobParams>) => {
     const p = ctx.params;
@@ -291,8 +294,18 @@ registerLazyJobKind(scanKind, async () => {
       const tokenizer = await loadTokenizer(p.modelDir);
       const scorer = new Scorer(loaded.model, tokenizer, p.numLabels, p.batchSize, p.maxTokens);
       const reader = await FastaReader.open(p.genome.fastaPath, { faiPath: p.genome.faiPath, ...(p.genome.gziPath && { gziPath: p.genome.gziPath }), rebuild: false });
-      const result = await runScan(ctx, scorer, reader, report.chosen);
-      return { tracks: result.tracks.length, bpTotal: result.bpTotal, runtimeSeconds: result.runtimeSeconds };
+      // tfjs-node(-gpu) already uses every core (or the GPU) from one process, and its native addon is not loaded twice.
+      const instances = report.chosen === 'wasm' || report.chosen === 'cpu' ? p.workers : 1;
+      if (instances !== p.workers) ctx.log(`${report.chosen} uses every core from one process: scanning with 1 engine instance, not ${p.workers}`);
+      const spec = { modelDir: p.modelDir, backend: report.chosen, numLabels: p.numLabels, batchSize: p.batchSize, maxTokens: p.maxTokens };
+      const pool = instances > 1 ? await ParallelScorer.start(scorer, spec, instances, ctx.signal) : null;
+      if (pool) ctx.log(`scanning with ${instances} engine instances (this process and ${instances - 1} worker thread(s)), one core each`);
+      try {
+        const result = await runScan(ctx, pool ?? scorer, reader, report.chosen);
+        return { tracks: result.tracks.length, bpTotal: result.bpTotal, runtimeSeconds: result.runtimeSeconds };
+      } finally {
+        await pool?.close();
+      }
     } finally {
       loaded.model.dispose();
     }

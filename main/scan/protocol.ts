@@ -3,7 +3,7 @@
 // code, so the serving side can use it without loading tfjs.
 import { z } from 'zod';
 import type { TrackStrand } from '../../shared/contract/scans';
-import { BackendPreference } from '../../shared/contract/system';
+import { BackendPreference, type BackendName } from '../../shared/contract/system';
 import { defineJobKind } from '../jobs/kind';
 
 export const ScanJobParams = z.object({
@@ -26,10 +26,28 @@ export const ScanJobParams = z.object({
   maxTokens: z.number().int().positive(),
   chunkBp: z.number().int().positive(),
   backend: BackendPreference,
+  /**
+   * Engine instances scoring each chunk side by side (this process plus workers - 1 worker
+   * threads, main/scan/parallel.ts). Part of the scan's settings: the split of a chunk depends on
+   * it, so a resumed scan keeps it. Absent in jobs started before it existed: 1.
+   */
+  workers: z.number().int().positive().default(1),
   /** JSON [sequence, label index][] of the run's dev set, or null (threshold 0.5). */
   devPath: z.string().nullable(),
 });
 export type ScanJobParams = z.infer<typeof ScanJobParams>;
+
+/** The most engine instances a scan starts by default: each holds a copy of the model. */
+export const MAX_DEFAULT_SCAN_WORKERS = 4;
+
+/**
+ * How many engine instances a scan uses unless told: one per core (at most 4) on wasm and cpu,
+ * whose instances run one thread each in Node; 1 on tfjs-node(-gpu), where one process already
+ * uses every core (or the GPU).
+ */
+export function defaultScanWorkers(backend: BackendName, cores: number): number {
+  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.min(MAX_DEFAULT_SCAN_WORKERS, cores)) : 1;
+}
 
 export const scanKind = defineJobKind({
   kind: 'scan',

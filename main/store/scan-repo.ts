@@ -26,7 +26,8 @@ export interface ScanParams {
   target: Record<string, unknown> & { kind: string };
   classes: string[];
   classesOfInterest: number[];
-  settings: { window: number; stride: number; strand: 'forward' | 'reverse' | 'both'; combine: 'mean' | 'max'; aggregation: string; batchSize: number; minRegionLength: number };
+  /** `workers` is absent in scans stored before it existed (they ran with 1). */
+  settings: { window: number; stride: number; strand: 'forward' | 'reverse' | 'both'; combine: 'mean' | 'max'; aggregation: string; batchSize: number; workers?: number; minRegionLength: number };
   backendPreference: string;
   /** The scan's own folder under the data directory (intervals, dev set). */
   folder: string;

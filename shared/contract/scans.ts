@@ -47,6 +47,8 @@ export const ScanSettings = z.object({
   aggregation: z.string(),
   /** Windows per inference batch. */
   batchSize: z.number().int(),
+  /** Engine instances that score each chunk side by side, one core each (the job's process and worker threads). */
+  workers: z.number().int(),
   /** Called regions shorter than this (bp) are dropped. */
   minRegionLength: z.number().int(),
 });
@@ -124,6 +126,8 @@ export const ScanStartInput = z
     /** Class indices to make tracks for (default: every class but the first, the background, of a 2-class model; all of a multi-class one). */
     classes: z.array(z.number().int().nonnegative()).min(1).optional(),
     batchSize: z.number().int().positive().max(4096).optional(),
+    /** Engine instances side by side (default: one per core, at most 4, on wasm and cpu; 1 on tfjs-node and tfjs-node-gpu). */
+    workers: z.number().int('Workers is a whole number').positive('At least 1 worker').max(64).optional(),
     minRegionLength: z.number().int().positive().max(1_000_000).optional(),
     name: z.string().trim().min(1).max(120).optional(),
     backend: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),

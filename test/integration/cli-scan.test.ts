@@ -31,7 +31,7 @@ test('loci scan with a fine-tuned model: run window and dev-MCC threshold, --out
   await h.call('genomes.import', { project: h.project, path: fasta, name: 'toy' });
 
   const bw = join(h.dir, 'scan.bw');
-  const sc = await cli(['scan', ...p, '--model', 'tiny-bpe on motif', '--backend', 'wasm', '--out', bw, '--quiet', ...data]);
+  const sc = await cli(['scan', ...p, '--model', 'tiny-bpe on motif', '--backend', 'wasm', '--workers', '2', '--out', bw, '--quiet', ...data]);
   assert.equal(sc.code, 0, sc.stderr + sc.stdout);
   // Scans share the project's run numbering (the fine-tuning run is 1).
   const id = /^Scan (\d+) \(job job-\S+\) started; Ctrl-C pauses it, twice cancels$/m.exec(sc.stdout)?.[1];
@@ -39,7 +39,7 @@ test('loci scan with a fine-tuned model: run window and dev-MCC threshold, --out
   assert.match(sc.stdout, new RegExp(`^Scan: +${id} ".*": done$`, 'm'));
   assert.match(sc.stdout, /^Model: +tiny-bpe on motif \(id \d+\), run 1$/m);
   // The run's examples are 40 bp: the window, and half of it the stride.
-  assert.match(sc.stdout, /^Windows: +40 bp every 20 bp, strand both \(combined by mean\), batch 64$/m);
+  assert.match(sc.stdout, /^Windows: +40 bp every 20 bp, strand both \(combined by mean\), batch 64, 2 worker\(s\)$/m);
   assert.match(sc.stdout, /^Progress: +42,000 of 42,000 bp$/m);
   assert.match(sc.stdout, /^Thresholds: +motif >= \d\.\d{4} \((dev-mcc, dev MCC -?\d\.\d{3}|default-0\.5)\)$/m);
   assert.match(sc.stdout, /^Wrote .*scan\.bw \(/m);

@@ -51,6 +51,7 @@ const params: ScanJobParams = {
   maxTokens: 512,
   chunkBp: 100_000,
   backend: 'cpu',
+  workers: 1,
   devPath: null,
 };
 const controller = new AbortController();

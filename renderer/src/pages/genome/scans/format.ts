@@ -18,7 +18,7 @@ export function targetText(t: ScanInfo['target']): string {
 
 export function settingsText(s: ScanInfo['settings']): string {
   const strands = s.strand === 'both' ? `both strands (${s.combine})` : `${s.strand} strand`;
-  return `window ${formatBp(s.window)} · stride ${formatBp(s.stride)} · ${strands}`;
+  return `window ${formatBp(s.window)} · stride ${formatBp(s.stride)} · ${strands} · ${s.workers} ${s.workers === 1 ? 'worker' : 'workers'}`;
 }
 
 export function runtimeText(seconds: number | null): string {
