@@ -11,7 +11,7 @@
 //     [--backends tfjs-node,wasm] [--threads 2 | --threads 1,2] [--shards 2] [--profile]
 //     [--stock-kernels Slice,SplitV,Sum,Identity]
 // `--threads 1,2` gives the scaling from 1 to 2 threads (PyTorch's set_num_threads, tfjs-node's
-// TF_NUM_INTRAOP_THREADS; wasm is always 1 thread).
+// TF_NUM_INTRAOP_THREADS, the wasm backend's XNNPACK threads through LOCI_WASM_THREADS).
 // `--profile` prints, for each timed run, the kernels that took the most time (to stderr).
 // `--stock-kernels` puts tfjs's own kernels back in place of the named engine kernels (before/after
 // figures; in this process only, not in data-parallel workers).
@@ -44,6 +44,8 @@ interface Figures {
   params: number;
   wasm_heap_mb?: number;
   backend?: string;
+  /** The backend as the engine names it, e.g. "wasm (SIMD, 2 threads)". */
+  backend_label?: string;
   /** The peer's BLAS (threadpoolctl), to show which OpenBLAS kernel it ran. */
   blas?: string;
 }
@@ -92,7 +94,7 @@ async function buildTask(c: BenchConfig, backend: BackendPreference) {
       const { logits } = model.forward({ inputIds }, { training: ctx.training, seed: ctx.seed });
       return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits as tf.Tensor2D)), -1))) as tf.Scalar;
     });
-  return { tf, model, params: model.params(), lossFn, backend: report.chosen };
+  return { tf, model, params: model.params(), lossFn, backend: report.chosen, label: /^[^:(]+(\([^)]*\))?/.exec(report.summary)![0].trim() };
 }
 
 export async function createGradientTask(options: unknown) {
@@ -105,7 +107,7 @@ export async function createGradientTask(options: unknown) {
 async function tfjsChild(c: BenchConfig, backend: BackendPreference, shards: number): Promise<void> {
   const { AdamW, clipByGlobalNorm, inProcessGradients } = await import('../main/engine/train');
   const { startDataParallel, splitByExamples } = await import('../main/engine/train/parallel');
-  const { tf, model, params, lossFn, backend: chosen } = await buildTask(c, backend);
+  const { tf, model, params, lossFn, backend: chosen, label } = await buildTask(c, backend);
   const ids = new Int32Array(c.batch * c.seq);
   const labels = new Int32Array(c.batch);
   let s = 12345;
@@ -161,6 +163,7 @@ async function tfjsChild(c: BenchConfig, backend: BackendPreference, shards: num
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     params: model.parameterCount(),
     backend: chosen,
+    backend_label: label,
     ...(heap ? { wasm_heap_mb: heap / 2 ** 20 } : {}),
   };
   console.log(JSON.stringify(out));
@@ -220,9 +223,9 @@ function lastJsonLine(stdout: string, who: string, stderr: string): Figures {
   return JSON.parse(line) as Figures;
 }
 
-/** The child's environment: tfjs-node (libtensorflow) takes its thread counts from these variables. */
+/** The child's environment: tfjs-node (libtensorflow) and the wasm backend take their thread counts from these variables. */
 function tfjsEnv(threads: number): NodeJS.ProcessEnv {
-  return { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2' };
+  return { ...process.env, TF_NUM_INTRAOP_THREADS: String(threads), TF_NUM_INTEROP_THREADS: '1', TF_CPP_MIN_LOG_LEVEL: '2', LOCI_WASM_THREADS: String(threads) };
 }
 
 function runTfjs(c: BenchConfig, backend: string, shards: number): Figures {
@@ -346,7 +349,7 @@ async function main(): Promise<void> {
         const row = [
           `${name} (${fmt(fs[0]!.params / 1e6, 2)}M)`,
           String(threads),
-          b === 'wasm' ? 'wasm (1 thread)' : b,
+          fs[0]?.backend_label ?? b,
           cell(fs.map((f) => f.train_tokens_per_s)),
           peer.length ? cell(peer.map((f) => f.train_tokens_per_s)) : '-',
           ratio(fs, 'train_tokens_per_s'),
@@ -367,7 +370,7 @@ async function main(): Promise<void> {
   const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   console.log(
     `tokens/s, seq 128, batch 32, ${warmup} warm-up + ${steps} timed steps, median ±half-range of ${repeats} runs (each in its own process, ours and the peer's interleaved); ` +
-      `PyTorch ${py ? `with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset, torch.set_num_threads(threads)` : 'absent'}; tfjs-node with TF_NUM_INTRAOP_THREADS=threads; wasm is 1 thread` +
+      `PyTorch ${py ? `with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset, torch.set_num_threads(threads)` : 'absent'}; tfjs-node with TF_NUM_INTRAOP_THREADS=threads; wasm with LOCI_WASM_THREADS=threads` +
       (opt('--stock-kernels', '') ? `; stock tfjs kernels for ${opt('--stock-kernels', '')}` : ''),
   );
   console.log(line(header));

@@ -1,5 +1,6 @@
 // Chooses the compute backend of the engine: tfjs-node-gpu (CUDA), then tfjs-node (libtensorflow
-// on the CPU), then tfjs-backend-wasm (SIMD, one thread in Node), then tfjs-backend-cpu (plain JS).
+// on the CPU), then tfjs-backend-wasm (SIMD; its threaded build in Node: wasm-threads.ts), then
+// tfjs-backend-cpu (plain JS).
 //
 // probeBackends() is cheap (resolves packages, looks for CUDA libraries, loads no tfjs kernels) and
 // feeds the status bar; initBackend() really loads and activates one, and says why each candidate
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport } from '../../shared/contract/system';
+import { defaultWasmThreads, MAX_WASM_THREADS, startThreadedWasm, wasmThreadsUnsupported } from './wasm-threads';
 
 export type Tf = typeof TfCore;
 
@@ -61,6 +63,12 @@ export interface BackendProbe extends BackendReport {
 
 export interface InitBackendOptions {
   env?: Partial<BackendEnv>;
+  /**
+   * XNNPACK threads of the wasm backend (default: LOCI_WASM_THREADS, else one per logical CPU up
+   * to 8). Fixed for the process by the first initBackend that starts wasm. Scans pass 1: they run
+   * one single-threaded instance per core instead (main/scan/parallel.ts).
+   */
+  threads?: number;
 }
 
 export interface InitializedBackend {
@@ -165,7 +173,15 @@ function wasmSimdSupported(): boolean {
 
 type Candidate = BackendReport['candidates'][number];
 
-function probeCandidate(name: BackendName, env: BackendEnv): Candidate {
+const threadsText = (n: number): string => `${n} thread${n === 1 ? '' : 's'}`;
+
+/** The wasm backend's XNNPACK threads for these options: 1 where the threaded build cannot start. */
+function wasmThreadsFor(options: InitBackendOptions): number {
+  const asked = options.threads ?? defaultWasmThreads();
+  return asked > 1 && wasmThreadsUnsupported() === null ? Math.min(asked, MAX_WASM_THREADS) : 1;
+}
+
+function probeCandidate(name: BackendName, env: BackendEnv, options: InitBackendOptions): Candidate {
   const pkg = BACKEND_PACKAGES[name];
   const entry = env.resolvePackage(pkg);
   if (!entry) return { name, available: false, reason: `${shortName(name)} not installed` };
@@ -191,7 +207,7 @@ function probeCandidate(name: BackendName, env: BackendEnv): Candidate {
     if (!env.fileExists(wasmFile)) {
       return { name, available: false, reason: `tfjs-backend-wasm installed but ${wasmFile} is missing` };
     }
-    return { name, available: true, reason: wasmSimdSupported() ? 'WebAssembly with SIMD, 1 thread' : 'WebAssembly without SIMD (slower), 1 thread' };
+    return { name, available: true, reason: `${wasmSimdSupported() ? 'WebAssembly with SIMD' : 'WebAssembly without SIMD (slower)'}, ${threadsText(wasmThreadsFor(options))}` };
   }
   return { name, available: true, reason: 'plain JavaScript (slow; the last resort)' };
 }
@@ -200,7 +216,11 @@ function summarize(chosen: BackendName, candidates: Candidate[]): string {
   const chosenReason = candidates.find((c) => c.name === chosen)?.reason ?? '';
   const skipped = candidates.slice(0, BACKEND_ORDER.indexOf(chosen)).filter((c) => !c.available);
   const label =
-    chosen === 'wasm' ? `wasm (${chosenReason.startsWith('WebAssembly with SIMD') ? 'SIMD' : 'no SIMD'}, 1 thread)` : chosen === 'tfjs-node-gpu' ? 'tfjs-node-gpu (CUDA GPU)' : chosen;
+    chosen === 'wasm'
+      ? `wasm (${chosenReason.startsWith('WebAssembly with SIMD') ? 'SIMD' : 'no SIMD'}, ${/\d+ threads?/.exec(chosenReason)?.[0] ?? '1 thread'})`
+      : chosen === 'tfjs-node-gpu'
+        ? 'tfjs-node-gpu (CUDA GPU)'
+        : chosen;
   if (skipped.length) return `${label}: ${skipped.map((c) => c.reason).join('; ')}`;
   return chosen === 'wasm' ? label : `${label}: ${chosenReason}`;
 }
@@ -215,7 +235,7 @@ function mergeEnv(partial?: Partial<BackendEnv>): BackendEnv {
  */
 export function probeBackends(preference: BackendPreference = 'auto', options: InitBackendOptions = {}): BackendProbe {
   const env = mergeEnv(options.env);
-  const candidates = BACKEND_ORDER.map((name) => probeCandidate(name, env));
+  const candidates = BACKEND_ORDER.map((name) => probeCandidate(name, env, options));
   if (preference !== 'auto') {
     const c = candidates.find((x) => x.name === preference);
     const usable = c?.available === true;
@@ -247,7 +267,8 @@ export function explainAddonError(name: BackendName, err: unknown): string {
   return `${name} failed to load: ${msg.split('\n')[0]}`;
 }
 
-async function activate(name: BackendName, env: BackendEnv, tf: Tf): Promise<void> {
+/** Loads and activates `name`; for wasm, returns its XNNPACK thread count. */
+async function activate(name: BackendName, env: BackendEnv, tf: Tf, threads: number): Promise<number | undefined> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     // Read by libtensorflow when it loads. Its INFO lines (oneDNN, CPU features) would fill job
     // logs. oneDNN's custom CPU kernels put a full-size DNABERT-2's hidden states 1.6x further from
@@ -257,24 +278,32 @@ async function activate(name: BackendName, env: BackendEnv, tf: Tf): Promise<voi
     process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
     env.load(BACKEND_PACKAGES[name]); // registers the 'tensorflow' backend in the shared tfjs-core engine
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name} loaded but the 'tensorflow' backend did not initialise`);
-    return;
+    return undefined;
   }
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Resolved from this module so it works from sources under tsx and from the esbuild bundle
-    // (packages stay external, so node_modules is next to the app either way).
-    const wasmDir = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
-    wasm.setWasmPaths(wasmDir + '/');
-    // Node has no wasm threads in tfjs 4.x; one XNNPACK thread leaves the other core to the app.
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    wasm.setThreadsCount(1);
-  } else {
-    await import('@tensorflow/tfjs-backend-cpu');
-  }
+  // The package first (it registers its own kernels), then the engine's kernels over them.
+  const wasm = name === 'wasm' ? await import('@tensorflow/tfjs-backend-wasm') : await import('@tensorflow/tfjs-backend-cpu').then(() => null);
   const { registerEngineKernels, registerAllGradients } = await import('./kernels');
   registerEngineKernels();
   await registerAllGradients();
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  if (!wasm) {
+    if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+    return undefined;
+  }
+  // Already started in this process (its thread count is fixed then): just switch to it.
+  if ((tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm) {
+    if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+    return wasm.getThreadsCount();
+  }
+  // Resolved from this module so it works from sources under tsx and from the esbuild bundle
+  // (packages stay external, so node_modules is next to the app either way).
+  const wasmDir = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
+  wasm.setWasmPaths(wasmDir + '/');
+  const unsupported = wasmThreadsUnsupported();
+  if (threads > 1 && !unsupported) return startThreadedWasm(tf, wasm, threads, () => tf.setBackend('wasm'));
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  wasm.setThreadsCount(1);
+  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+  return 1;
 }
 
 /**
@@ -305,8 +334,9 @@ export async function initBackend(preference: BackendPreference = 'auto', option
       throw new BackendUnavailableError(`Backend ${name} is not available: ${c.reason}`, report(name));
     }
     try {
-      await activate(name, env, tf);
+      const threads = await activate(name, env, tf, wasmThreadsFor(options));
       if (name === 'tfjs-node-gpu' || name === 'tfjs-node') c.reason = `${c.reason}; loaded`;
+      if (name === 'wasm' && threads !== undefined) c.reason = c.reason.replace(/\d+ threads?/, threadsText(threads));
       return { report: report(name), tf };
     } catch (err) {
       c.available = false;

@@ -14,7 +14,7 @@ const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function load(): Promise<Scorer> {
-  const { report } = await initBackend(spec.backend);
+  const { report } = await initBackend(spec.backend, { threads: 1 });
   const loaded = await loadModelFolder(spec.modelDir, { heads: { classifier: true, pooler: true, mlm: false } });
   if (loaded.config.numLabels !== spec.numLabels) throw new Error(`${spec.modelDir}: the model has ${loaded.config.numLabels} classes, the scan expected ${spec.numLabels}`);
   const scorer = new Scorer(loaded.model, await loadTokenizer(spec.modelDir), spec.numLabels, spec.batchSize, spec.maxTokens);

@@ -286,7 +286,9 @@ registerLazyJobKind(scanKind, async () => {
   ]);
   const handler = async (ctx: JobContext<ScanJobParams>) => {
     const p = ctx.params;
-    const { report } = await initBackend(p.backend);
+    // Several instances of one thread each scale better than one instance's threads (no hand-over
+    // per matrix product); one instance gets the wasm threads of every core.
+    const { report } = await initBackend(p.backend, p.workers > 1 ? { threads: 1 } : {});
     ctx.log(`backend: ${report.summary}`);
     const loaded = await loadModelFolder(p.modelDir, { heads: { classifier: true, pooler: true, mlm: false }, signal: ctx.signal });
     try {

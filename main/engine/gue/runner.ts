@@ -185,7 +185,9 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
     new Promise<void>((resolveUnit) => {
       running.set(u.key, { key: u.key, phase: 'prepare', fraction: 0, step: null, totalSteps: null });
       report();
-      const child = fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
+      // Units side by side share the cores: each one's wasm backend gets its part of them.
+      const env = parallel > 1 && process.env.LOCI_WASM_THREADS === undefined ? { ...process.env, LOCI_WASM_THREADS: String(Math.max(1, Math.floor(availableParallelism() / parallel))) } : process.env;
+      const child = fork(script, [], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
       children.add(child);
       let stderr = '';
       let settled = false;
