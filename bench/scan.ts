@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   const { Scorer } = await import('../main/scan/infer');
   const { ParallelScorer } = await import('../main/scan/parallel');
   const { reverseComplement } = await import('../main/datasets/sequence');
-  const { report } = await initBackend(BACKEND);
+  // As the scan job: one XNNPACK thread per instance with several instances, every core's with one.
+  const { report } = await initBackend(BACKEND, WORKERS > 1 ? { threads: 1 } : {});
 
   // The seeded classifier copy of the bundled model.
   const src = join(here, '..', 'resources', 'models', 'loci-bpe-mini');
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       }
       bp += take;
     }
-    console.log(`scan bench: ${bp.toLocaleString('en-US')} bp of ${fasta.split('/').pop()}, window ${WINDOW} stride ${STRIDE}, both strands = ${windows.length.toLocaleString('en-US')} windows, batch ${BATCH}; ours on ${report.chosen}, ${WORKERS} worker(s); ${cpus().length} CPUs; load before ${load()}`);
+    console.log(`scan bench: ${bp.toLocaleString('en-US')} bp of ${fasta.split('/').pop()}, window ${WINDOW} stride ${STRIDE}, both strands = ${windows.length.toLocaleString('en-US')} windows, batch ${BATCH}; ours on ${report.summary.split(':')[0]}, ${WORKERS} worker(s); ${cpus().length} CPUs; load before ${load()}`);
 
     const ours: { seconds: number; infer: number; tokenize: number }[] = [];
     const peers: { seconds: number; windows_per_s: number; peak_rss_mb: number; max_abs_diff: number; torch: string }[] = [];

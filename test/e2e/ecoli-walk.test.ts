@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator } from 'playwright-core';
 import { formatBp } from '../../shared/bp';
-import { SKEW_FOR_BALANCED, classSkew } from '../../renderer/src/pages/train/wizard/settings-form';
+import { SKEW_FOR_BALANCED, classSkew } from '../../shared/class-weights';
 import { appRunner, e2eSkipReason, repoRoot, startServerAndBrowser, until, type LociServer } from '../helpers/browser-mode';
 
 const dataDir = process.env.LOCI_DATA ?? resolve(repoRoot, '..', 'shared', 'data');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from '../../main/cli/run';
-import { finetuneHarness } from './finetune-job-fixture';
+import { projectDb } from '../../main/api/projects';
+import { finetuneHarness, insertMotifDataset, motifItems } from './finetune-job-fixture';
 
 async function cli(args: string[]) {
   let stdout = '';
@@ -89,4 +90,21 @@ test('loci finetune: mistakes are named (usage errors exit 2, a wrong dataset or
   const flagWins = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file, '--lr', '0.001', '--estimate', '--backend', 'wasm']);
   assert.equal(flagWins.code, 0, flagWins.stderr);
   assert.deepEqual(await h.call('training.list', { project: h.project }), []);
+});
+
+test('loci finetune: a skewed training split gets balanced class weights unless they were given, as in the Train wizard', async (t) => {
+  const h = await finetuneHarness(t);
+  // 3 of every 4 "motif" training examples dropped: the training classes are about 4 to 1.
+  const items = motifItems(200, 7).filter((it, i) => !(it.split === 'train' && it.label === 'motif' && i % 8 !== 1));
+  insertMotifDataset(projectDb(h.ctx, h.project), items, { name: 'skewed' });
+  const p = ['--project', h.project, '--model', 'tiny-bpe', '--estimate', '--backend', 'wasm', '--max-steps', '4', '--batch', '8'];
+  const skewed = await cli(['finetune', ...p, '--dataset', 'skewed']);
+  assert.equal(skewed.code, 0, skewed.stderr);
+  assert.match(skewed.stdout, /^Class weights: balanced \(the training split's classes are 4 to 1; --class-weights none to turn this off\)$/m);
+  const chosen = await cli(['finetune', ...p, '--dataset', 'skewed', '--class-weights', 'none']);
+  assert.equal(chosen.code, 0, chosen.stderr);
+  assert.doesNotMatch(chosen.stdout, /Class weights/);
+  const even = await cli(['finetune', ...p, '--dataset', 'motif']);
+  assert.equal(even.code, 0, even.stderr);
+  assert.doesNotMatch(even.stdout, /Class weights/);
 });

@@ -38,15 +38,15 @@ export interface FinetuneHarness extends JobsHarness {
 }
 
 /**
- * Stores `items` as the dataset "motif", with a summary as a build stores it, so datasets.list (the
+ * Stores `items` as the dataset "motif" (or `name`), with a summary as a build stores it, so datasets.list (the
  * CLI resolves names through it) can describe it; `genomeId` when the items lie on a project genome.
  */
-export function insertMotifDataset(db: Db, items: DatasetItemRow[], opts: { genomeId?: number } = {}): number {
+export function insertMotifDataset(db: Db, items: DatasetItemRow[], opts: { genomeId?: number; name?: string } = {}): number {
   const splits = Object.fromEntries(SPLITS.map((sp) => [sp, summariseSplit(items.filter((i) => i.split === sp) as never, CLASSES)]));
   const summary = { source: 'table', classes: CLASSES, total: items.length, splits, split: 'fixed in the fixture', dropped: {}, warnings: [] };
   return insertDataset(
     db,
-    { name: 'motif', kind: 'classification', genomeId: opts.genomeId ?? null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
+    { name: opts.name ?? 'motif', kind: 'classification', genomeId: opts.genomeId ?? null, regionSetId: null, provenance: {}, split: {}, summary, classes: CLASSES, createdAt: new Date().toISOString() },
     items,
   );
 }

@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Estimate, ModelDefaults, RunDetail, RunSummary } from '../../../shared/contract/training';
+import { classSkew, defaultClassWeights } from '../../../shared/class-weights';
 import { notLearning, type DevPoint } from '../../../shared/learning-check';
 import { waitForRun } from '../../api/training';
 import { formatEta } from '../../jobs/index';
@@ -109,6 +110,11 @@ const SETTING_LABELS: Record<string, [string, string]> = {
   evalEvery: ['dev evaluation every', 'eval-every'],
   weightDecay: ['weight decay', ''],
 };
+
+/** Why the run weighs its classes, for the terminal. */
+function describeSkew(counts: Readonly<Record<string, number>>): string {
+  return `Class weights: balanced (the training split's classes are ${Math.round(classSkew(counts))} to 1; --class-weights none to turn this off)`;
+}
 
 /** Which defaults the run takes and where they come from (the settings given on the command line are left out). */
 export function describeDefaults(given: Record<string, unknown>, d: ModelDefaults): string {
@@ -319,7 +325,7 @@ export const finetune = defineCommand({
     'max-steps': { type: 'string', value: 'N', description: 'stop after N optimizer steps (overrides --epochs)' },
     'eval-every': { type: 'string', value: 'N', description: 'evaluate on dev every N steps (default min(200, a tenth of the run))' },
     'max-length': { type: 'string', value: 'N', description: 'tokens per sequence (default: 99th percentile of the training set)' },
-    'class-weights': { type: 'string', value: 'none|balanced', description: 'weigh the loss by inverse class frequency (default none)' },
+    'class-weights': { type: 'string', value: 'none|balanced', description: 'weigh the loss by inverse class frequency (default: balanced when the training classes are 2 to 1 or more, else none)' },
     patience: { type: 'string', value: 'N', description: 'stop after N evaluations without a lower dev loss (default: never)' },
     seed: { type: 'string', value: 'N', description: 'seed of the data order and new weights (default 42)' },
     'lora-rank': { type: 'string', value: 'R', description: 'LoRA rank (default 8; with --mode lora)' },
@@ -340,17 +346,23 @@ export const finetune = defineCommand({
     const given = { ...settingsFile(run.values), ...settingsOf(run.values) };
     if (run.values.detach === true && run.values.estimate !== true) return detach(run, project);
     // The API takes ids (as datasets.* and models.* do); people may type a name.
-    const datasetId = (await resolveDataset(run, project, dataset, NAME)).id;
+    const ds = await resolveDataset(run, project, dataset, NAME);
+    const datasetId = ds.id;
     const modelId = (await resolveModel(run, project, model, NAME)).id;
     const defaults = await run.call('training.modelDefaults', { project, modelId });
     const settings = withModelDefaults(given, defaults);
+    // As the Train wizard: a skewed training split gets balanced class weights unless they were given.
+    let weightsNote = '';
+    if (given.classWeights === undefined && defaultClassWeights(ds.splits.train.classCounts) === 'balanced') {
+      settings.classWeights = 'balanced';
+      weightsNote = describeSkew(ds.splits.train.classCounts);
+    }
     if (run.values.estimate === true) {
       // The estimate is for the run that would start: the model's defaults filled in, as below.
       const e = await run.call('training.estimate', { project, datasetId, modelId, settings: settings as never });
-      return run.io.out(run.json ? printJson(e) : `${describeDefaults(given, defaults)}
-${describeEstimate(e)}`);
+      return run.io.out(run.json ? printJson(e) : [describeDefaults(given, defaults), weightsNote, describeEstimate(e)].filter(Boolean).join('\n'));
     }
-    if (!run.json) run.io.out(describeDefaults(given, defaults));
+    if (!run.json) run.io.out([describeDefaults(given, defaults), weightsNote].filter(Boolean).join('\n'));
     const started = await run.call('training.start', {
       project,
       datasetId,

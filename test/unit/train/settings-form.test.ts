@@ -2,7 +2,7 @@
 // or more starts with balanced class weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SKEW_FOR_BALANCED, classSkew } from '../../../renderer/src/pages/train/wizard/settings-form';
+import { SKEW_FOR_BALANCED, classSkew } from '../../../shared/class-weights';
 
 test('class skew: the commonest class over the rarest', () => {
   // The wizard's default dataset on E. coli genes: 3,606 genes, 448 background windows.

@@ -4,7 +4,8 @@
 import { Button, Collapse, Group, Input, NumberInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAdjustments, IconChevronDown, IconChevronUp } from '@tabler/icons-react';
 import type { FinetuneMode } from '../../../../../shared/contract/training';
-import { SKEW_FOR_BALANCED, type FormField, type SettingsForm } from './settings-form';
+import { SKEW_FOR_BALANCED } from '../../../../../shared/class-weights';
+import type { FormField, SettingsForm } from './settings-form';
 
 const modes: Array<{ value: FinetuneMode; title: string; explain: string }> = [
   { value: 'full', title: 'Full fine-tuning', explain: 'Every weight of the model learns your task. Best results; the slowest, and it needs the most memory.' },
@@ -21,7 +22,7 @@ interface Props {
   trainSize: number | null;
   /** Where the model's defaults come from (its card, its family, its size), shown above the settings. */
   defaultsSource?: string | null;
-  /** How many times the commonest training class outnumbers the rarest (settings-form classSkew). */
+  /** How many times the commonest training class outnumbers the rarest (shared/class-weights.ts classSkew). */
   skew?: number;
 }
 

@@ -13,7 +13,8 @@ import { trainHref } from '../route';
 import { DatasetStep } from './DatasetStep';
 import { EstimateStep } from './EstimateStep';
 import { ModelStep } from './ModelStep';
-import { SKEW_FOR_BALANCED, advancedFields, classSkew, formFromDefaults, formFromModelDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
+import { SKEW_FOR_BALANCED, classSkew } from '../../../../../shared/class-weights';
+import { advancedFields, formFromDefaults, formFromModelDefaults, issuePaths, missingFields, settingsFromForm, type FormField, type SettingsForm } from './settings-form';
 import { SettingsStep } from './SettingsStep';
 
 const steps = [
