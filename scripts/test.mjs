@@ -51,5 +51,5 @@ const files = selected.flatMap((s) => SUITE_FILES[s] ?? testFiles(join('test', s
 if (files.length === 0) { console.error('no test files found for', selected.join(', ')); process.exit(1); }
 // One file at a time keeps peak memory and the two cores predictable (wasm training tests are heavy).
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-  env: { ...process.env, LOCI_TEST: '1' },
+  env: { ...process.env, LOCI_TEST: '1', ...(selected.includes('tfjs-node') && { LOCI_TEST_BACKEND: 'tfjs-node' }) },
 });

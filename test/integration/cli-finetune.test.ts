@@ -8,6 +8,9 @@ import { runCli } from '../../main/cli/run';
 import { projectDb } from '../../main/api/projects';
 import { finetuneHarness, insertMotifDataset, motifItems } from './finetune-job-fixture';
 
+// wasm by default; `node scripts/test.mjs tfjs-node` runs this file again on tfjs-node.
+const BACKEND = process.env.LOCI_TEST_BACKEND ?? 'wasm';
+
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -19,7 +22,7 @@ test('loci finetune trains to the end and prints the test metrics and the saved 
   const h = await finetuneHarness(t);
   const data = ['--data-dir', join(h.dir, 'cli-data')];
   const p = ['--project', h.project];
-  const ft = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-steps', '12', '--batch', '16', '--eval-every', '4', '--lr', '2e-3', '--backend', 'wasm', '--quiet', ...data]);
+  const ft = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-steps', '12', '--batch', '16', '--eval-every', '4', '--lr', '2e-3', '--backend', BACKEND, '--quiet', ...data]);
   assert.equal(ft.code, 0, ft.stderr + ft.stdout);
   assert.match(ft.stdout, /^Run 1 "tiny-bpe on motif" \(job job-\S+\): full fine-tuning; Ctrl-C pauses it, twice cancels$/m);
   assert.match(ft.stdout, /^fine-tune +100% +step 12\/12 +loss \d/m);
@@ -87,7 +90,7 @@ test('loci finetune: mistakes are named (usage errors exit 2, a wrong dataset or
   const fileLr = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file]);
   assert.equal(fileLr.code, 1);
   assert.match(fileLr.stderr, /A learning rate above 1 diverges/);
-  const flagWins = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file, '--lr', '0.001', '--estimate', '--backend', 'wasm']);
+  const flagWins = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--settings', file, '--lr', '0.001', '--estimate', '--backend', BACKEND]);
   assert.equal(flagWins.code, 0, flagWins.stderr);
   assert.deepEqual(await h.call('training.list', { project: h.project }), []);
 });
@@ -97,7 +100,7 @@ test('loci finetune: a skewed training split gets balanced class weights unless 
   // 3 of every 4 "motif" training examples dropped: the training classes are about 4 to 1.
   const items = motifItems(200, 7).filter((it, i) => !(it.split === 'train' && it.label === 'motif' && i % 8 !== 1));
   insertMotifDataset(projectDb(h.ctx, h.project), items, { name: 'skewed' });
-  const p = ['--project', h.project, '--model', 'tiny-bpe', '--estimate', '--backend', 'wasm', '--max-steps', '4', '--batch', '8'];
+  const p = ['--project', h.project, '--model', 'tiny-bpe', '--estimate', '--backend', BACKEND, '--max-steps', '4', '--batch', '8'];
   const skewed = await cli(['finetune', ...p, '--dataset', 'skewed']);
   assert.equal(skewed.code, 0, skewed.stderr);
   assert.match(skewed.stdout, /^Class weights: balanced \(the training split's classes are 4 to 1; --class-weights none to turn this off\)$/m);

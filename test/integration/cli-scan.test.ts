@@ -13,6 +13,9 @@ import { finetuneHarness } from './finetune-job-fixture';
 import { cliEntry, repoRoot, runLoci, tempHome } from '../helpers/cli-process';
 import { genomeFasta, writeKmerClassifier } from './scan-fixture';
 
+// wasm by default; `node scripts/test.mjs tfjs-node` runs this file again on tfjs-node.
+const BACKEND = process.env.LOCI_TEST_BACKEND ?? 'wasm';
+
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -24,14 +27,14 @@ test('loci scan with a fine-tuned model: run window and dev-MCC threshold, --out
   const h = await finetuneHarness(t);
   const data = ['--data-dir', join(h.dir, 'cli-data')];
   const p = ['--project', h.project];
-  const ft = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-steps', '12', '--batch', '16', '--eval-every', '4', '--lr', '2e-3', '--backend', 'wasm', '--quiet', ...data]);
+  const ft = await cli(['finetune', ...p, '--dataset', 'motif', '--model', 'tiny-bpe', '--max-steps', '12', '--batch', '16', '--eval-every', '4', '--lr', '2e-3', '--backend', BACKEND, '--quiet', ...data]);
   assert.equal(ft.code, 0, ft.stderr + ft.stdout);
   const fasta = join(h.dir, 'genome.fa');
   writeFileSync(fasta, genomeFasta({ chrA: 30_000, chrB: 12_000 }));
   await h.call('genomes.import', { project: h.project, path: fasta, name: 'toy' });
 
   const bw = join(h.dir, 'scan.bw');
-  const sc = await cli(['scan', ...p, '--model', 'tiny-bpe on motif', '--backend', 'wasm', '--workers', '2', '--out', bw, '--quiet', ...data]);
+  const sc = await cli(['scan', ...p, '--model', 'tiny-bpe on motif', '--backend', BACKEND, '--workers', '2', '--out', bw, '--quiet', ...data]);
   assert.equal(sc.code, 0, sc.stderr + sc.stdout);
   // Scans share the project's run numbering (the fine-tuning run is 1).
   const id = /^Scan (\d+) \(job job-\S+\) started; Ctrl-C pauses it, twice cancels$/m.exec(sc.stdout)?.[1];
@@ -89,7 +92,7 @@ test('Ctrl-C pauses loci scan (exit 130, says how to continue); loci scans resum
   const clf = await writeKmerClassifier(join(home, 'clf'));
   assert.equal((await runLoci(['models', 'import', clf, '--project', project, '--name', 'clf'], home)).code, 0);
 
-  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'scan', '--project', project, '--model', 'clf', '--window', '60', '--backend', 'wasm', '--quiet'], { cwd: repoRoot, env: { ...process.env, LOCI_HOME: home, LOCI_DEBUG: '' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, 'scan', '--project', project, '--model', 'clf', '--window', '60', '--backend', BACKEND, '--quiet'], { cwd: repoRoot, env: { ...process.env, LOCI_HOME: home, LOCI_DEBUG: '' } });
   let stdout = '';
   let stderr = '';
   let interrupted = false;
