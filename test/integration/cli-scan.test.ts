@@ -66,7 +66,7 @@ test('loci scan with a fine-tuned model: run window and dev-MCC threshold, --out
   const list = await cli(['scans', 'list', ...p, ...data]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^ID +STATE +MODEL +GENOME +WINDOW +STRAND +DONE +RUNTIME +BACKEND +NAME$/m);
-  assert.match(list.stdout, new RegExp(String.raw`^${id} +done +tiny-bpe on motif +toy +40/20 +both \(mean\) +100% +\d+ s +wasm +tiny-bpe on motif on toy$`, 'm'));
+  assert.match(list.stdout, new RegExp(String.raw`^${id} +done +tiny-bpe on motif +toy +40/20 +both \(mean\) +100% +\d+ s +${BACKEND} +tiny-bpe on motif on toy$`, 'm'));
   const show = await cli(['scans', 'show', id, ...p, ...data]);
   assert.equal(show.code, 0, show.stderr);
   assert.match(show.stdout, /^motif: \d+ region\(s\) at >= \d\.\d{4}/m);
