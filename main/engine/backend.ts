@@ -267,6 +267,8 @@ export function explainAddonError(name: BackendName, err: unknown): string {
   return `${name} failed to load: ${msg.split('\n')[0]}`;
 }
 
+let threadedWasmFailure: string | null = null;
+
 /** Loads and activates `name`; for wasm, returns its XNNPACK thread count. */
 async function activate(name: BackendName, env: BackendEnv, tf: Tf, threads: number): Promise<number | undefined> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
@@ -298,8 +300,15 @@ async function activate(name: BackendName, env: BackendEnv, tf: Tf, threads: num
   // (packages stay external, so node_modules is next to the app either way).
   const wasmDir = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
   wasm.setWasmPaths(wasmDir + '/');
-  const unsupported = wasmThreadsUnsupported();
-  if (threads > 1 && !unsupported) return startThreadedWasm(tf, wasm, threads, () => tf.setBackend('wasm'));
+  if (threads > 1) {
+    try {
+      return await startThreadedWasm(tf, wasm, threads, () => tf.setBackend('wasm'));
+    } catch (e) {
+      // Where the threaded build cannot start (a runtime without usable worker threads), one
+      // thread, as tfjs itself runs in Node; the reason shows in the status bar and `loci doctor`.
+      threadedWasmFailure = `the threaded build did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    }
+  }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   wasm.setThreadsCount(1);
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
@@ -336,7 +345,7 @@ export async function initBackend(preference: BackendPreference = 'auto', option
     try {
       const threads = await activate(name, env, tf, wasmThreadsFor(options));
       if (name === 'tfjs-node-gpu' || name === 'tfjs-node') c.reason = `${c.reason}; loaded`;
-      if (name === 'wasm' && threads !== undefined) c.reason = c.reason.replace(/\d+ threads?/, threadsText(threads));
+      if (name === 'wasm' && threads !== undefined) c.reason = c.reason.replace(/\d+ threads?/, threadsText(threads)) + (threadedWasmFailure ? ` (${threadedWasmFailure})` : '');
       return { report: report(name), tf };
     } catch (err) {
       c.available = false;
