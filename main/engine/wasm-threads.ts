@@ -51,6 +51,15 @@ export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number
   return Math.max(1, Math.min(MAX_WASM_THREADS, n));
 }
 
+/**
+ * The environment of a child process when `share` processes run side by side: each one's wasm
+ * backend gets its part of the cores (unless LOCI_WASM_THREADS already says how many).
+ */
+export function envSharingCores(share: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (share <= 1 || env.LOCI_WASM_THREADS !== undefined) return env;
+  return { ...env, LOCI_WASM_THREADS: String(Math.max(1, Math.floor(os.availableParallelism() / share))) };
+}
+
 /** What a worker needs before it evaluates the bundle's factory text (point 2 above). */
 function workerPrelude(): string {
   const tslib = requireHere.resolve('tslib');

@@ -21,6 +21,7 @@ import { parsePublishedScores, type PublishedScores } from './published';
 import { buildResults, resultsMarkdown, scratchLabel, type GueResultsFile } from './report';
 import { findGueTasks, type GueTask } from './tasks';
 import { readUnitResult, type GueUnitResult, type GueUnitSpec } from './unit';
+import { envSharingCores } from '../wasm-threads';
 
 export const RESULTS_JSON = gueKind.files.resultsJson;
 export const RESULTS_MD = gueKind.files.resultsMarkdown;
@@ -185,9 +186,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
     new Promise<void>((resolveUnit) => {
       running.set(u.key, { key: u.key, phase: 'prepare', fraction: 0, step: null, totalSteps: null });
       report();
-      // Units side by side share the cores: each one's wasm backend gets its part of them.
-      const env = parallel > 1 && process.env.LOCI_WASM_THREADS === undefined ? { ...process.env, LOCI_WASM_THREADS: String(Math.max(1, Math.floor(availableParallelism() / parallel))) } : process.env;
-      const child = fork(script, [], { execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
+      // Units side by side share the cores.
+      const child = fork(script, [], { execArgv, env: envSharingCores(parallel), stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
       children.add(child);
       let stderr = '';
       let settled = false;

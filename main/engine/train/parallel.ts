@@ -4,12 +4,12 @@
 // current parameters, a shard of the batch and a dropout seed to each worker, computes its own shard
 // meanwhile, then averages the gradients weighted by shard size (= the full-batch gradient of a
 // mean loss) and hands them to the optimizer as usual. Parameters stay owned by the parent.
-import { availableParallelism } from 'node:os';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf } from './tf';
 import type { NamedTensors } from './adamw';
 import { lossAndGradients, type GradientComputer, type GradientResult, type LossFn } from './gradients';
+import { envSharingCores } from '../wasm-threads';
 
 export interface GradientTask<B> {
   params: Map<string, tf.Variable>;
@@ -100,9 +100,8 @@ export async function startDataParallel<B>(o: DataParallelOptions<B>): Promise<D
   const workers: Worker[] = [];
   try {
     for (let i = 1; i < o.shards; i++) {
-      // The shards share the cores: each worker's wasm backend gets its part of them.
-      const env = process.env.LOCI_WASM_THREADS === undefined ? { ...process.env, LOCI_WASM_THREADS: String(Math.max(1, Math.floor(availableParallelism() / o.shards))) } : process.env;
-      const child = fork(script, [], { execArgv: o.execArgv ?? process.execArgv, env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // The shards share the cores.
+      const child = fork(script, [], { execArgv: o.execArgv ?? process.execArgv, env: envSharingCores(o.shards), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const w = new Worker(child);
       workers.push(w);
       await w.request({ type: 'init', taskModule, taskOptions: o.taskOptions }, 0);
