@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport } from '../../shared/contract/system';
-import { defaultWasmThreads, MAX_WASM_THREADS, startThreadedWasm, wasmThreadsUnsupported } from './wasm-threads';
+import { defaultWasmThreads, MAX_WASM_THREADS, startThreadedWasm, wasmThreadsEnvProblem, wasmThreadsUnsupported } from './wasm-threads';
 
 export type Tf = typeof TfCore;
 
@@ -207,7 +207,9 @@ function probeCandidate(name: BackendName, env: BackendEnv, options: InitBackend
     if (!env.fileExists(wasmFile)) {
       return { name, available: false, reason: `tfjs-backend-wasm installed but ${wasmFile} is missing` };
     }
-    return { name, available: true, reason: `${wasmSimdSupported() ? 'WebAssembly with SIMD' : 'WebAssembly without SIMD (slower)'}, ${threadsText(wasmThreadsFor(options))}` };
+    // A thread count given by the caller (a scan's engine instances) is not the environment's.
+    const envProblem = options.threads === undefined ? wasmThreadsEnvProblem() : null;
+    return { name, available: true, reason: `${wasmSimdSupported() ? 'WebAssembly with SIMD' : 'WebAssembly without SIMD (slower)'}, ${threadsText(wasmThreadsFor(options))}${envProblem ? ` (${envProblem})` : ''}` };
   }
   return { name, available: true, reason: 'plain JavaScript (slow; the last resort)' };
 }

@@ -51,13 +51,25 @@ export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number
   return Math.max(1, Math.min(MAX_WASM_THREADS, n));
 }
 
+/** What is wrong with LOCI_WASM_THREADS, for `loci doctor` and the status bar; null when unset or fine. */
+export function wasmThreadsEnvProblem(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.LOCI_WASM_THREADS;
+  if (raw === undefined || raw.trim() === '') return null;
+  const asked = Number(raw);
+  if (!Number.isInteger(asked) || asked <= 0) return `LOCI_WASM_THREADS=${JSON.stringify(raw)} ignored: not a positive whole number`;
+  if (asked > MAX_WASM_THREADS) return `LOCI_WASM_THREADS=${asked} cut to ${MAX_WASM_THREADS}, the most Loci starts`;
+  return null;
+}
+
 /**
  * The environment of a child process when `share` processes run side by side: each one's wasm
- * backend gets its part of the cores (unless LOCI_WASM_THREADS already says how many).
+ * backend (LOCI_WASM_THREADS) and tfjs-node's TensorFlow thread pool (TF_NUM_INTRAOP_THREADS) get
+ * their part of the cores, unless the environment already says how many.
  */
 export function envSharingCores(share: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (share <= 1 || env.LOCI_WASM_THREADS !== undefined) return env;
-  return { ...env, LOCI_WASM_THREADS: String(Math.max(1, Math.floor(os.availableParallelism() / share))) };
+  if (share <= 1) return env;
+  const part = String(Math.max(1, Math.floor(os.availableParallelism() / share)));
+  return { ...env, LOCI_WASM_THREADS: env.LOCI_WASM_THREADS ?? part, TF_NUM_INTRAOP_THREADS: env.TF_NUM_INTRAOP_THREADS ?? part };
 }
 
 /** What a worker needs before it evaluates the bundle's factory text (point 2 above). */

@@ -147,4 +147,12 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   await runGue({ ...opts, onLog: (l) => logs.push(l) });
   assert.ok(logs.some((l) => /resuming: 7 of 8 units already done/.test(l)), logs.join('\n'));
   assert.ok(logs.some((l) => /^1 units to run/.test(l)), logs.join('\n'));
+
+  // Only the twins (a baseline while the model still pre-trains): the same unit results, reused.
+  const twinsLogs: string[] = [];
+  const twins = await runGue({ ...opts, pretrained: false, onLog: (l) => twinsLogs.push(l) });
+  assert.ok(twinsLogs.some((l) => /resuming: 4 of 4 units already done/.test(l)), twinsLogs.join('\n'));
+  assert.deepEqual(twins.results.models, ['tiny-bpe (scratch)']);
+  assert.deepEqual(twins.results.rows.map((row) => Object.keys(row.loci)), [['tiny-bpe (scratch)'], ['tiny-bpe (scratch)']]);
+  await assert.rejects(runGue({ ...opts, pretrained: false, scratch: false }), /nothing to run/);
 });

@@ -41,6 +41,7 @@ export const gue = defineCommand({
     'eval-every': { type: 'string', value: 'N', description: 'evaluate on dev every N steps' },
     seeds: { type: 'string', value: 'S,...', description: 'seeds (default 42; the papers use 3)' },
     'no-scratch': { type: 'boolean', description: 'skip the from-scratch twins' },
+    'no-pretrained': { type: 'boolean', description: 'run only the from-scratch twins (e.g. the baseline while a model still pre-trains)' },
     published: { type: 'string', value: 'FILE', description: 'Markdown with the published table (default SOURCES.md beside the task root)' },
     out: { type: 'string', value: 'DIR', description: 'results and checkpoints; the same DIR resumes (default ./gue-results)' },
     parallel: { type: 'string', value: 'N|auto', description: 'units at once (default auto: 2 when two cores are free)' },
@@ -57,6 +58,7 @@ export const gue = defineCommand({
       if (!Number.isInteger(n) || n < 0) throw new UsageError(`--seeds takes whole numbers, got "${s}"`, NAME);
       return n;
     });
+    if (values['no-scratch'] === true && values['no-pretrained'] === true) throw new UsageError('--no-scratch and --no-pretrained together leave nothing to run', NAME);
     const parallelArg = str(values.parallel) ?? 'auto';
     const parallel = parallelArg === 'auto' ? 'auto' : positive(values, 'parallel', true)!;
     const { bundledModelsDir, bundledModelNames } = await import('../../api/model-folders');
@@ -86,6 +88,7 @@ export const gue = defineCommand({
         tasks: positionals,
         models,
         scratch: values['no-scratch'] !== true,
+        pretrained: values['no-pretrained'] !== true,
         mode: mode as 'full' | 'lora' | 'probe',
         budget: { ...(maxSteps !== undefined && { maxSteps }), ...(epochs !== undefined && { epochs }), ...(timeCap !== undefined && { timeLimitSeconds: timeCap }) },
         overrides: { ...(lr !== undefined && { lr }), ...(batch !== undefined && { batchSize: batch }), ...(evalEvery !== undefined && { evalEvery }) },

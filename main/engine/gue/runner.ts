@@ -46,6 +46,8 @@ export interface GueRunOptions {
   models: readonly GueModelSpec[];
   /** Also train each model's architecture from random weights with the same settings (default true). */
   scratch?: boolean;
+  /** Run the models themselves (default true); false runs only their from-scratch twins, e.g. a baseline while a model still pre-trains. */
+  pretrained?: boolean;
   mode?: FinetuneMode;
   budget?: GueBudget;
   /** Override the models' defaults (lr, batch, warm-up, eval interval); the budget wins over these. */
@@ -128,6 +130,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
   const seeds = o.seeds?.length ? [...o.seeds] : [42];
   const mode = o.mode ?? 'full';
   const scratch = o.scratch ?? true;
+  const pretrained = o.pretrained ?? true;
+  if (!scratch && !pretrained) throw new Error('gue: nothing to run (no models and no from-scratch twins)');
   if (o.models.length === 0) throw new Error('gue: name at least one model');
   let published: PublishedScores | null = null;
   if (o.publishedPath) {
@@ -147,7 +151,7 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
     const { options, defaults } = await modelOptions(model, mode, o.overrides ?? {}, o.budget ?? {});
     settings[model.name] = { options, defaults: defaults.source };
     log(`${model.name}: ${JSON.stringify(options)} (defaults: ${defaults.source})`);
-    const variants = [{ label: model.name, scratch: false }, ...(scratch ? [{ label: scratchLabel(model.name), scratch: true }] : [])];
+    const variants = [...(pretrained ? [{ label: model.name, scratch: false }] : []), ...(scratch ? [{ label: scratchLabel(model.name), scratch: true }] : [])];
     for (const v of variants) {
       labels.push(v.label);
       for (const task of tasks) {

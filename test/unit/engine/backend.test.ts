@@ -51,6 +51,17 @@ test('probe: nothing native installed -> wasm with "not installed" reasons', () 
   assert.match(r.summary, /^wasm \((no )?SIMD, \d+ threads?\): tfjs-node-gpu not installed; tfjs-node not installed$/);
 });
 
+test('probe: an unusable LOCI_WASM_THREADS shows in the wasm reason, not in the summary label', (t) => {
+  const before = process.env.LOCI_WASM_THREADS;
+  t.after(() => (before === undefined ? delete process.env.LOCI_WASM_THREADS : (process.env.LOCI_WASM_THREADS = before)));
+  process.env.LOCI_WASM_THREADS = 'abc';
+  const r = probeBackends('auto', { env: fakeEnv(['tfjs-backend-wasm', 'tfjs-backend-cpu'], []) });
+  assert.match(r.candidates[2]!.reason, /\d+ threads? \(LOCI_WASM_THREADS="abc" ignored: not a positive whole number\)$/);
+  assert.match(r.summary, /^wasm \((no )?SIMD, \d+ threads?\): /);
+  const given = probeBackends('auto', { env: fakeEnv(['tfjs-backend-wasm', 'tfjs-backend-cpu'], []), threads: 1 });
+  assert.doesNotMatch(given.candidates[2]!.reason, /LOCI_WASM_THREADS/, 'a count the caller gives is not the environment');
+});
+
 test('probe: macOS never offers tfjs-node-gpu', () => {
   const r = probeBackends('auto', { env: { ...fakeEnv(ALL_BACKENDS, CUDA_LIBRARIES_LINUX), platform: 'darwin' } });
   assert.equal(r.chosen, 'tfjs-node');

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { wasmThreadsUnsupported } from '../../../main/engine/wasm-threads';
+import { availableParallelism } from 'node:os';
+import { envSharingCores, wasmThreadsEnvProblem, wasmThreadsUnsupported } from '../../../main/engine/wasm-threads';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'wasm-threads-child.ts');
 
@@ -43,4 +44,22 @@ test('threaded wasm: the threads asked for, the same numbers as one thread, and 
     assert.deepEqual(many.gradients, one.gradients, 'gradients');
     assert.deepEqual(many.product, one.product, 'matrix product');
   }
+});
+
+test('envSharingCores: each of N side-by-side processes gets its part of the cores, unless the environment already says', () => {
+  const part = String(Math.max(1, Math.floor(availableParallelism() / 2)));
+  assert.deepEqual(envSharingCores(1, { A: '1' }), { A: '1' }, 'one process: the environment unchanged');
+  assert.deepEqual(envSharingCores(2, { A: '1' }), { A: '1', LOCI_WASM_THREADS: part, TF_NUM_INTRAOP_THREADS: part });
+  assert.deepEqual(envSharingCores(64, {}), { LOCI_WASM_THREADS: '1', TF_NUM_INTRAOP_THREADS: '1' }, 'never below one thread');
+  assert.deepEqual(envSharingCores(2, { LOCI_WASM_THREADS: '3', TF_NUM_INTRAOP_THREADS: '4' }), { LOCI_WASM_THREADS: '3', TF_NUM_INTRAOP_THREADS: '4' });
+});
+
+test('LOCI_WASM_THREADS that cannot be used is named, with what Loci does instead', () => {
+  assert.equal(wasmThreadsEnvProblem({}), null);
+  assert.equal(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: '3' }), null);
+  assert.equal(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: 'abc' }), 'LOCI_WASM_THREADS="abc" ignored: not a positive whole number');
+  assert.match(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: '0' })!, /ignored/);
+  assert.match(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: '-3' })!, /ignored/);
+  assert.match(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: '2.5' })!, /ignored/);
+  assert.equal(wasmThreadsEnvProblem({ LOCI_WASM_THREADS: '12' }), 'LOCI_WASM_THREADS=12 cut to 8, the most Loci starts');
 });
