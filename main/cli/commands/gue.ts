@@ -8,7 +8,7 @@ import { stopOnSigint } from '../progress';
 
 const NAME = 'gue';
 export const DEFAULT_GUE_ROOT = '../shared/data/gue';
-export const DEFAULT_GUE_MODEL = 'loci-bpe-mini';
+export const DEFAULT_GUE_MODEL = 'loci-6mer-mini';
 
 function str(v: string | boolean | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
