@@ -44,21 +44,23 @@ export function wasmThreadsUnsupported(): string | null {
   return null;
 }
 
+/** LOCI_WASM_THREADS read once: the usable count it asks for (null: unset or unusable) and what is wrong with it. */
+function readWasmThreadsEnv(env: NodeJS.ProcessEnv): { asked: number | null; problem: string | null } {
+  const raw = env.LOCI_WASM_THREADS;
+  if (raw === undefined || raw.trim() === '') return { asked: null, problem: null };
+  const asked = Number(raw);
+  if (!Number.isInteger(asked) || asked <= 0) return { asked: null, problem: `LOCI_WASM_THREADS=${JSON.stringify(raw)} ignored: not a positive whole number` };
+  return { asked, problem: asked > MAX_WASM_THREADS ? `LOCI_WASM_THREADS=${asked} cut to ${MAX_WASM_THREADS}, the most Loci starts` : null };
+}
+
 /** The XNNPACK thread count asked for: LOCI_WASM_THREADS, else one per logical CPU (at most 8). */
 export function defaultWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number(env.LOCI_WASM_THREADS);
-  const n = Number.isInteger(asked) && asked > 0 ? asked : os.availableParallelism();
-  return Math.max(1, Math.min(MAX_WASM_THREADS, n));
+  return Math.max(1, Math.min(MAX_WASM_THREADS, readWasmThreadsEnv(env).asked ?? os.availableParallelism()));
 }
 
 /** What is wrong with LOCI_WASM_THREADS, for `loci doctor` and the status bar; null when unset or fine. */
 export function wasmThreadsEnvProblem(env: NodeJS.ProcessEnv = process.env): string | null {
-  const raw = env.LOCI_WASM_THREADS;
-  if (raw === undefined || raw.trim() === '') return null;
-  const asked = Number(raw);
-  if (!Number.isInteger(asked) || asked <= 0) return `LOCI_WASM_THREADS=${JSON.stringify(raw)} ignored: not a positive whole number`;
-  if (asked > MAX_WASM_THREADS) return `LOCI_WASM_THREADS=${asked} cut to ${MAX_WASM_THREADS}, the most Loci starts`;
-  return null;
+  return readWasmThreadsEnv(env).problem;
 }
 
 /**
