@@ -156,3 +156,18 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   assert.deepEqual(twins.results.rows.map((row) => Object.keys(row.loci)), [['tiny-bpe (scratch)'], ['tiny-bpe (scratch)']]);
   await assert.rejects(runGue({ ...opts, pretrained: false, scratch: false }), /nothing to run/);
 });
+
+test('runGue: when every unit fails, the tables are still written and each failure is named', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loci-gue-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = join(dir, 'gue');
+  writeTask(join(root, 'prom', 'prom_tiny'), 1);
+  const model = await writeBpeModel(join(dir, 'tiny-bpe'), { card: false });
+  // No CUDA on a test machine: a forced tfjs-node-gpu fails in every unit before it trains.
+  const r = await runGue({ root, models: [{ name: 'tiny-bpe', dir: model }], budget: { maxSteps: 2 }, outDir: join(dir, 'out', 'not-yet-made'), publishedPath: null, parallel: 1, backend: 'tfjs-node-gpu' });
+  assert.deepEqual(r.failures.map((f) => f.key), ['tiny-bpe/prom/prom_tiny/seed-42', 'tiny-bpe_scratch_/prom/prom_tiny/seed-42']);
+  assert.match(r.failures[0]!.error, /tfjs-node-gpu/);
+  const json = JSON.parse(readFileSync(r.jsonPath, 'utf8')) as GueResultsFile;
+  assert.deepEqual(json.rows.map((row) => row.task), ['prom/prom_tiny']);
+  assert.match(readFileSync(r.markdownPath, 'utf8'), /^# GUE results/);
+});

@@ -5,7 +5,7 @@
 // (tfjs-wasm is single-threaded, and two wasm processes run side by side at full speed each).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
     else todo.push(u);
   }
   const reused = results.length;
+  // The tables are written even when every unit failed (the failures are the news).
+  await mkdir(o.outDir, { recursive: true });
   if (reused) log(`resuming: ${reused} of ${units.length} units already done in ${o.outDir}`);
   const parallel = Math.max(1, Math.min(o.parallel === undefined || o.parallel === 'auto' ? autoParallel() : o.parallel, todo.length || 1));
   const machine = { cores: availableParallelism(), loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))), parallel };
