@@ -154,8 +154,11 @@ describe('Interpretation from the UI: ISM track and heatmap, variant effects tab
       await until(rowLoci, (r) => r.join() === [...positions].sort((a, b) => a - b).map((p) => `chr2:${p.toLocaleString('en-US')}`).join(), 'rows sorted by position');
       assert.equal(await effects.locator('th[aria-sort="ascending"]').count(), 1);
       await page.getByRole('button', { name: 'Sort by Δ' }).click();
-      const diffs = (await effects.locator('tbody td[data-col="diff"]').allTextContents()).map((t) => Number(t));
-      assert.deepEqual(diffs, [...diffs].sort((a, b) => b - a), 'Δ descending');
+      // The rows re-render after the click: wait for the order rather than reading it at once
+      // (the locus order can be ascending by Δ, which a read before the re-render would see).
+      const diffs = () => effects.locator('tbody td[data-col="diff"]').allTextContents().then((t) => t.map(Number));
+      await until(diffs, (d) => d.length === 3 && d.join() === [...d].sort((a, b) => b - a).join(), 'Δ descending');
+      assert.equal(await effects.locator('th[aria-sort="descending"]').count(), 1);
       await app.screenshot('interpret-variants-table');
 
       // A row moves the view to its variant.
