@@ -1,4 +1,4 @@
-// scripts/gue-train-corpus.mjs (the in-domain corpus of loci-6mer-mini's last pre-training stage):
+// scripts/gue-train-corpus.ts (the in-domain corpus of loci-6mer-mini's last pre-training stage):
 // only training sequences are written, once each, and none that shares a 32-mer on either strand
 // with a dev or test sequence of any task, the tasks' own or another's.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../../main/engine/train/prng';
 
-const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'gue-train-corpus.mjs');
+const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'gue-train-corpus.ts');
 const rng = new Prng(7);
 const random = (n: number) => Array.from({ length: n }, () => 'ACGT'[rng.int(4)]).join('');
 const COMPLEMENT: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };
@@ -33,7 +33,7 @@ test('gue-train-corpus: training sequences only, once each, none overlapping any
   task(join(dir, 'gue', 'a'), { train: [clean1, holdsTestOfB, shared, overlapsDevOfA], dev: [devOfA], test: [random(80)] });
   task(join(dir, 'gue', 'nested', 'b'), { train: [clean2, shared, shared.toLowerCase()], dev: [random(70)], test: [testOfB] });
   const out = join(dir, 'corpus.fa');
-  const log = execFileSync(process.execPath, [SCRIPT, join(dir, 'gue'), out], { encoding: 'utf8' });
+  const log = execFileSync(process.execPath, ['--import', 'tsx', SCRIPT, join(dir, 'gue'), out], { encoding: 'utf8' });
   const written = readFileSync(out, 'utf8').split('\n').filter((l) => l && !l.startsWith('>'));
   assert.deepEqual(written.sort(), [clean1, shared, clean2].sort());
   assert.match(log, /^a: 2 kept, 2 left out .*, 0 duplicates$/m);
@@ -41,5 +41,5 @@ test('gue-train-corpus: training sequences only, once each, none overlapping any
   assert.match(log, /: 3 sequences, 300 bp$/m);
 
   writeFileSync(join(dir, 'gue', 'a', 'train.csv'), 'sequence,label\nACGTXACGT,1\n');
-  assert.throws(() => execFileSync(process.execPath, [SCRIPT, join(dir, 'gue'), out], { stdio: 'pipe' }), /a\/train\.csv:2: not DNA/);
+  assert.throws(() => execFileSync(process.execPath, ['--import', 'tsx', SCRIPT, join(dir, 'gue'), out], { stdio: 'pipe' }), /a\/train\.csv:2: not DNA/);
 });
