@@ -40,6 +40,7 @@ function summary(job: JobInfo & { params: GueJobParams }): BenchmarkRun {
     seeds: [...(p.seeds ?? [42])],
     maxSteps: p.budget?.maxSteps ?? null,
     scratch: p.scratch ?? true,
+    pretrained: p.pretrained ?? true,
     fraction: job.fraction,
     message: job.message,
     error: job.error,
@@ -75,6 +76,7 @@ export function createBenchmarkServices(ctx: AppContext): BenchmarkServices {
   return {
     async 'benchmarks.start'(input) {
       const project = existingPath(input.project);
+      if (!input.scratch && !input.pretrained) throw new ApiError({ code: 'invalid_input', message: 'Neither the models nor their from-scratch twins are chosen: nothing to run', issues: [{ path: 'scratch', message: 'choose what to train' }] });
       const root = resolve(input.root);
       const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
       if (!isDir) throw new ApiError({ code: 'invalid_input', message: `${root}: no such folder`, issues: [{ path: 'root', message: `${root}: no such folder` }] });
@@ -101,6 +103,7 @@ export function createBenchmarkServices(ctx: AppContext): BenchmarkServices {
         models: chosen.map(({ name, dir }) => ({ name, dir })),
         modelIds: chosen.map((m) => m.id),
         scratch: input.scratch,
+        pretrained: input.pretrained,
         mode: 'full',
         budget: input.maxSteps !== undefined ? { maxSteps: input.maxSteps } : {},
         seeds: input.seeds,

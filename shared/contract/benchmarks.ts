@@ -63,6 +63,8 @@ export const BenchmarkSettings = z.object({
   seeds: z.array(z.number().int().nonnegative()).min(1, 'At least one seed').max(10, 'At most 10 seeds').default([42]),
   /** Also train each model's architecture from random weights with the same settings. */
   scratch: z.boolean().default(true),
+  /** Fine-tune the models themselves; false runs only their from-scratch twins (a baseline while a model still pre-trains). */
+  pretrained: z.boolean().default(true),
 });
 export type BenchmarkSettings = z.infer<typeof BenchmarkSettings>;
 
@@ -76,6 +78,7 @@ export const BenchmarkRun = z.object({
   seeds: z.array(z.number().int()),
   maxSteps: z.number().int().nullable(),
   scratch: z.boolean(),
+  pretrained: z.boolean(),
   fraction: z.number().nullable(),
   message: z.string(),
   error: z.string().nullable(),

@@ -14,6 +14,8 @@ export const GueJobParams = z.object({
   /** The project models benchmarked (models.remove sees the job as a use of them). */
   modelIds: z.array(z.number().int()),
   scratch: z.boolean().optional(),
+  /** false: only the from-scratch twins (runGue's `pretrained`). */
+  pretrained: z.boolean().optional(),
   mode: z.enum(['full', 'lora', 'probe']).optional(),
   budget: z.object({ maxSteps: z.number().int().positive().optional(), epochs: z.number().positive().optional(), timeLimitSeconds: z.number().positive().optional() }).optional(),
   // The engine's options (the runner refuses values it cannot use).

@@ -104,6 +104,7 @@ export function buildResults(args: {
 }
 
 const f1 = (x: number) => x.toFixed(1);
+const tasksText = (n: number) => `${n} task${n === 1 ? '' : 's'}`;
 const fmtSeconds = (s: number) => (s >= 90 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`);
 
 export function resultsMarkdown(r: GueResultsFile): string {
@@ -123,10 +124,10 @@ export function resultsMarkdown(r: GueResultsFile): string {
     lines.push(`| ${cells.join(' | ')} |`);
   }
   const meanCells = ['**mean**', ''];
-  for (const m of r.models) meanCells.push(r.means[m] ? `**${f1(r.means[m]!.mean)}** (${r.means[m]!.tasks} tasks)` : 'n/a', '');
-  for (const p of pub) meanCells.push(r.means[p] ? `${f1(r.means[p]!.mean)} (${r.means[p]!.tasks} tasks)` : 'n/a');
+  for (const m of r.models) meanCells.push(r.means[m] ? `**${f1(r.means[m]!.mean)}** (${tasksText(r.means[m]!.tasks)})` : 'n/a', '');
+  for (const p of pub) meanCells.push(r.means[p] ? `${f1(r.means[p]!.mean)} (${tasksText(r.means[p]!.tasks)})` : 'n/a');
   lines.push(`| ${meanCells.join(' | ')} |`, '');
-  for (const [m, w] of Object.entries(r.winsOverScratch)) lines.push(`- ${m} beats its from-scratch twin on ${w.wins} of ${w.tasks} tasks.`);
+  for (const [m, w] of Object.entries(r.winsOverScratch)) lines.push(`- ${m} beats its from-scratch twin on ${w.wins} of ${tasksText(w.tasks)}.`);
   if (r.publishedSource) lines.push(`- Published scores read from \`${r.publishedSource}\`; their means are over the tasks above only.`);
   lines.push(`- Settings: \`${JSON.stringify(r.settings)}\``);
   lines.push(`- Machine: \`${JSON.stringify(r.machine)}\``, '');

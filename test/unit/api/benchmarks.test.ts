@@ -47,14 +47,21 @@ test('a benchmark runs the GUE protocol as a job and its tables carry the model,
   assert.match(missing.message, /nope: no such folder/);
   const unknown = await rejection(h.call('benchmarks.start', { project, root, tasks: ['mouse'], modelIds: [model.id] }));
   assert.match(unknown.message, /no GUE task "mouse".*there are: prom_tiny, tf\/0/);
+  const nothing = await rejection(h.call('benchmarks.start', { project, root, modelIds: [model.id], scratch: false, pretrained: false }));
+  assert.deepEqual([nothing.code, nothing.issues?.[0]?.path], ['invalid_input', 'scratch']);
   assert.equal((await h.call('benchmarks.list', { project })).length, 0, 'refused runs start no job');
+
+  // Twins only (the Benchmark dialog's third choice, `loci gue --no-pretrained`): the model itself is not fine-tuned.
+  const twins = await h.call('benchmarks.start', { project, root, tasks: ['prom_tiny'], modelIds: [model.id], maxSteps: 2, seeds: [1], pretrained: false });
+  assert.deepEqual([twins.scratch, twins.pretrained], [true, false]);
+  assert.equal((await waitForJob(h.ctx, project, twins.id)).state, 'done');
+  assert.deepEqual((await h.call('benchmarks.get', { project, id: twins.id })).results?.models, ['tiny-bpe (scratch)']);
 
   const started = await h.call('benchmarks.start', { project, root, modelIds: [model.id], maxSteps: 3, seeds: [1] });
   assert.deepEqual([started.models, started.maxSteps, started.scratch, started.seeds], [['tiny-bpe'], 3, true, [1]]);
   const job = await waitForJob(h.ctx, project, started.id);
   assert.equal(job.state, 'done', job.error ?? '');
-  const [listed] = await h.call('benchmarks.list', { project });
-  assert.equal(listed?.id, started.id);
+  assert.deepEqual((await h.call('benchmarks.list', { project })).map((r) => r.id).sort(), [twins.id, started.id].sort());
 
   const d = await h.call('benchmarks.get', { project, id: started.id });
   assert.deepEqual(d.failures, []);

@@ -1,7 +1,7 @@
 // "Benchmark…": the GUE protocol (benchmarks.start, the same runner as `loci gue`) on a folder of
 // GUE-format tasks the user points to, for models of the project, each next to the same architecture
 // trained from scratch. Steps default to each model's own budget (its fine-tuning defaults).
-import { Button, Checkbox, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, NumberInput, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/contract';
 import type { BenchmarkRun } from '../../../../shared/contract/benchmarks';
@@ -15,6 +15,14 @@ import { notifySuccess } from '../../lib/notify';
 
 const FIELDS = ['root', 'tasks', 'modelIds', 'maxSteps', 'seeds', 'scratch'] as const;
 
+// What to train, as the contract's two flags (scratch, pretrained); `loci gue` has --no-scratch and --no-pretrained.
+const VARIANTS = {
+  both: { scratch: true, pretrained: true, label: 'Each model and the same architecture trained from scratch (shows what pre-training adds)' },
+  models: { scratch: false, pretrained: true, label: 'Only the models' },
+  twins: { scratch: true, pretrained: false, label: 'Only the from-scratch twins (a baseline, e.g. while a model still pre-trains)' },
+} as const;
+type Variant = keyof typeof VARIANTS;
+
 export function BenchmarkModal({ project, models, onClose, onStarted }: { project: string; models: ProjectModel[]; onClose: () => void; onStarted: (run: BenchmarkRun) => void }) {
   const client = useClient();
   const usable = models.filter((m) => m.status === 'ok' && m.kind !== 'finetuned');
@@ -23,7 +31,7 @@ export function BenchmarkModal({ project, models, onClose, onStarted }: { projec
   const [picked, setPicked] = useState<string[]>(usable.slice(0, 1).map((m) => String(m.id)));
   const [steps, setSteps] = useState<number | string>('');
   const [seeds, setSeeds] = useState('42');
-  const [scratch, setScratch] = useState(true);
+  const [variant, setVariant] = useState<Variant>('both');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -40,7 +48,8 @@ export function BenchmarkModal({ project, models, onClose, onStarted }: { projec
         modelIds: picked.map(Number),
         ...(typeof steps === 'number' && { maxSteps: steps }),
         seeds: seedList,
-        scratch,
+        scratch: VARIANTS[variant].scratch,
+        pretrained: VARIANTS[variant].pretrained,
       });
       notifySuccess('Benchmark started', `${run.models.join(', ')} on ${run.root}: follow it below or in Jobs`);
       onStarted(run);
@@ -88,7 +97,13 @@ export function BenchmarkModal({ project, models, onClose, onStarted }: { projec
             <NumberInput label="Steps per task" description="Empty: each model's default budget" value={steps} onChange={setSteps} min={1} max={1_000_000} allowDecimal={false} thousandSeparator="," error={errors.maxSteps} />
             <TextInput label="Seeds" description="The papers use 3 (e.g. 1, 2, 3)" value={seeds} onChange={(e) => setSeeds(e.currentTarget.value)} error={errors.seeds} />
           </Group>
-          <Checkbox label="Also train each architecture from scratch with the same settings" checked={scratch} onChange={(e) => setScratch(e.currentTarget.checked)} />
+          <Radio.Group label="Train" value={variant} onChange={(v) => setVariant(v as Variant)} error={errors.scratch}>
+            <Stack gap={6} mt={6}>
+              {(Object.keys(VARIANTS) as Variant[]).map((k) => (
+                <Radio key={k} value={k} label={VARIANTS[k].label} />
+              ))}
+            </Stack>
+          </Radio.Group>
           {error && !coveredByFields(error, FIELDS) && <ErrorAlert error={error} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -106,7 +106,7 @@ export function BenchmarkRuns({ project }: { project: string }) {
                       <Text size="xs" c="dimmed">
                         {r.root}
                         {r.tasks.length ? ` (${r.tasks.join(', ')})` : ''} · {r.maxSteps !== null ? `${r.maxSteps} steps` : 'default budget'} · seeds {r.seeds.join(', ')}
-                        {r.scratch ? ' · with from-scratch twins' : ''} · started {formatAgo(r.createdAt)}
+                        {!r.pretrained ? ' · from-scratch twins only' : r.scratch ? ' · with from-scratch twins' : ''} · started {formatAgo(r.createdAt)}
                       </Text>
                       {r.error && (
                         <Text size="xs" c="red" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
