@@ -1,18 +1,7 @@
 // Plain-text output helpers shared by the commands.
 import type { ProjectInfo } from '../../shared/contract/projects';
 import { countOf } from '../../shared/contract/data';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+import { formatBytes } from '../../shared/bytes';
 
 /** Aligned "Label: value" lines. */
 export function keyValues(rows: [string, string][]): string {

@@ -1,5 +1,6 @@
 // What a write that ran out of disk space tells the user: which file, which folder, how much space
 // is free there (and needed, when the caller knows), and that nothing was changed.
+import { formatBytes } from '../../shared/bytes';
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiError } from '../../shared/contract/errors';
@@ -12,18 +13,6 @@ export function freeBytes(dir: string): number | null {
   } catch {
     return null;
   }
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** The no_space error for a failed write of `file`; `neededBytes` when the size of the write is known. */

@@ -2,8 +2,9 @@
 // software versions, methods with the exact commands) and model cards (model details, intended use,
 // limitations, training and evaluation). Each is a SectionBuilder: a later feature adds its section
 // (genome scan, annotations, interpretation) with one entry in RUN_SECTIONS.
+import { formatBytes } from '../../shared/bytes';
 import type { RunDetail, TrainingSettings } from '../../shared/contract/training';
-import { bytes, cardSections, code, duration, esc, facts, int, markdownHtml, note, num, pct, shellArg, table } from './html';
+import { cardSections, code, duration, esc, facts, int, markdownHtml, note, num, pct, shellArg, table } from './html';
 import { genomeSection } from './genome';
 import { figure, lineChart, PALETTE, type Series } from './svg';
 import type { GcHistogram, RunReportData, SectionBuilder } from './types';
@@ -112,7 +113,7 @@ const data: SectionBuilder<RunReportData> = {
           ['Name', esc(g.name)],
           ['File', `<code>${esc(g.path)}</code>${g.status !== 'ok' ? ` <span class="muted">(${esc(g.statusDetail)})</span>` : ''}`],
           ['SHA-256', `<code>${esc(g.checksum)}</code>`],
-          ['Size', `${bytes(g.size)} (${esc(g.compression)})`],
+          ['Size', `${formatBytes(g.size)} (${esc(g.compression)})`],
           ['Sequences', `${int(g.sequences.length)}, ${int(g.totalLength)} bp in all`],
         ]),
       );
@@ -197,7 +198,7 @@ const model: SectionBuilder<RunReportData> = {
         facts([
           ['Name', `${esc(m.name)} <span class="muted">(${esc(m.kind)}: ${esc(m.source)})</span>`],
           ['Architecture', esc(sh.architectureLabel)],
-          ['Size', `${int(sh.parameters)} parameters; ${sh.layers} layers, hidden ${sh.hidden}, ${sh.heads} heads, intermediate ${sh.intermediate}; ${bytes(sh.sizeBytes)}`],
+          ['Size', `${int(sh.parameters)} parameters; ${sh.layers} layers, hidden ${sh.hidden}, ${sh.heads} heads, intermediate ${sh.intermediate}; ${formatBytes(sh.sizeBytes)}`],
           ['Tokenizer', esc(sh.tokenizer.label)],
           ['Input length', `${int(sh.maxLength)} tokens${sh.architecture === 'bert' ? ' (learned positions)' : ' (ALiBi: trained length, no hard limit)'}`],
           ['SHA-256 of model.safetensors', `<code>${esc(m.checksum)}</code>`],

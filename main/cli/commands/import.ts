@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { countOf, type Genome, type RegionPreview } from '../../../shared/contract/data';
 import { defineCommand, UsageError, type CliRun } from '../command';
 import { formatLocus } from '../../../shared/locus';
-import { formatBytes, keyValues, printJson, table } from '../format';
+import { keyValues, printJson, table } from '../format';
+import { formatBytes } from '../../../shared/bytes';
 import { formatBp, formatBpRange } from '../../../shared/bp';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;

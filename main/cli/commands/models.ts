@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { ProjectModel } from '../../../shared/contract/models';
 import { BaselineArch, BaselineSize, BaselineTokenizer } from '../../../shared/contract/models';
 import { defineCommand, UsageError, type CliRun } from '../command';
-import { formatBytes, keyValues, printJson, table } from '../format';
+import { keyValues, printJson, table } from '../format';
+import { formatBytes } from '../../../shared/bytes';
 import { requireProject, showProgress } from './import';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;

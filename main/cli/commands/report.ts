@@ -3,7 +3,8 @@
 import { resolveRun } from './runs';
 import { extname, resolve } from 'node:path';
 import { defineCommand, UsageError } from '../command';
-import { formatBytes, printJson, table } from '../format';
+import { printJson, table } from '../format';
+import { formatBytes } from '../../../shared/bytes';
 import { projectOf, projectOption } from './finetune';
 
 const NAME = 'report';

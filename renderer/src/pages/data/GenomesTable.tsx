@@ -4,7 +4,8 @@ import { Button, Popover, Table, Text, Tooltip } from '@mantine/core';
 import { IconMapPin, IconTrash } from '@tabler/icons-react';
 import type { Genome } from '../../../../shared/contract/data';
 import { ActionsHeader, IconAction, PathText, RowActions, StatusBadge } from '../../components/TableParts';
-import { formatBytes, formatDate } from '../../lib/format';
+import { formatDate } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 import { formatBp } from '../../../../shared/bp';
 import { genomeGc, percent } from './format';
 

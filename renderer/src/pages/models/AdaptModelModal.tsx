@@ -11,7 +11,7 @@ import { toApiError } from '../../../../shared/client';
 import { useClient, useQuery } from '../../api/context';
 import { ErrorAlert } from '../../lib/ErrorAlert';
 import { coveredByFields, fieldErrors } from '../../lib/errors';
-import { formatBytes } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 import { notifySuccess } from '../../lib/notify';
 import { formatDuration } from './AdaptationRuns';
 import { formatBp } from '../../../../shared/bp';

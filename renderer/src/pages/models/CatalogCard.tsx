@@ -6,7 +6,7 @@ import { Badge, Button, Card, Group, Stack, Text, Title, Tooltip } from '@mantin
 import { IconCheck, IconFileDescription, IconPlus } from '@tabler/icons-react';
 import type { BundledModel } from '../../../../shared/contract/models';
 import type { GueSummary } from '../../../../shared/contract/benchmarks';
-import { formatBytes } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 import { formatParams } from './format';
 
 interface Props {

@@ -2,7 +2,8 @@
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconPencil, IconTrash, IconX } from '@tabler/icons-react';
 import type { ProjectInfo } from '../../../../shared/contract/projects';
-import { formatBytes, formatDate } from '../../lib/format';
+import { formatDate } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 
 interface Props {
   project: ProjectInfo;

@@ -8,7 +8,7 @@ import type { ReportInfo } from '../../../../shared/contract/reports';
 import { useClient, useEvent, useQuery } from '../../api/context';
 import { ActionsHeader, AgoText, IconAction, RowActions } from '../../components/TableParts';
 import { ErrorAlert } from '../../lib/ErrorAlert';
-import { formatBytes } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 import { useProject } from '../../project/context';
 import { ConfirmRemoveModal } from '../data/ConfirmRemoveModal';
 import { NewReportModal } from './NewReportModal';

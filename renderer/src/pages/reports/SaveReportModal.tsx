@@ -10,7 +10,7 @@ import { PathInput } from '../../components/PathInput';
 import { WrittenFiles } from '../../components/WrittenFiles';
 import { ErrorAlert } from '../../lib/ErrorAlert';
 import { fieldErrors } from '../../lib/errors';
-import { formatBytes } from '../../lib/format';
+import { formatBytes } from '../../../../shared/bytes';
 import { notifySuccess } from '../../lib/notify';
 import { submitWith, useSubmit } from '../../lib/useSubmit';
 

@@ -2,7 +2,7 @@
 import { Alert, SimpleGrid, Table, Text } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
 import type { Genome } from '../../../../../shared/contract/data';
-import { formatBytes } from '../../../lib/format';
+import { formatBytes } from '../../../../../shared/bytes';
 import { formatBp } from '../../../../../shared/bp';
 import { genomeGc, percent } from '../format';
 

@@ -6,7 +6,7 @@ import type { DatasetSummary } from '../../../../../shared/contract/data';
 import type { ProjectModel } from '../../../../../shared/contract/models';
 import type { Estimate } from '../../../../../shared/contract/training';
 import { StatTile } from '../../../components/StatTile';
-import { formatBytes } from '../../../lib/format';
+import { formatBytes } from '../../../../../shared/bytes';
 import { duration, lr, modeLabel, rate } from '../format';
 import type { SettingsInput } from './settings-form';
 import { FactsTable } from '../../../components/FactsTable';
