@@ -113,6 +113,8 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   assert.deepEqual(json.publishedColumns, ['DNABERT (6-mer)', 'DNABERT-2', 'CNN baseline']);
   assert.deepEqual(json.rows.map((row) => [row.task, row.metric]), [['prom/prom_tiny', 'mcc'], ['virus/tiny', 'f1']]);
   const [prom, virus] = json.rows;
+  const unitLoads = (m: Record<string, unknown>) => (m.unitLoadAverage1m as { units: number } | null)?.units;
+  assert.deepEqual([json.machine.unitsRun, json.machine.unitsReused, unitLoads(json.machine)], [8, 0, 8], 'every unit records its own load average');
   assert.deepEqual(prom!.published, { 'DNABERT (6-mer)': 68.9, 'DNABERT-2': 69.37, 'CNN baseline': 58.07 });
   assert.deepEqual(virus!.published, {}, 'a task missing from SOURCES.md has no published scores');
   for (const row of json.rows) {
@@ -143,11 +145,12 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   // Resume: nothing is redone; a removed unit result is redone alone, the others kept.
   const again = await runGue({ ...opts, onLog: () => {} });
   assert.deepEqual(again.results.rows, json.rows.map((row) => ({ ...row })), 'same table');
+  assert.deepEqual([again.results.machine.unitsRun, again.results.machine.unitsReused, unitLoads(again.results.machine)], [0, 8, 8], "reused units keep their own load, not this call's");
   const logs: string[] = [];
   rmSync(join(out, 'units', 'tiny-bpe', 'virus', 'tiny', 'seed-2', 'result.json'));
   await runGue({ ...opts, onLog: (l) => logs.push(l) });
   assert.ok(logs.some((l) => /resuming: 7 of 8 units already done/.test(l)), logs.join('\n'));
-  assert.ok(logs.some((l) => /^1 units to run/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l) => /^1 unit to run/.test(l)), logs.join('\n'));
 
   // Only the twins (a baseline while the model still pre-trains): the same unit results, reused.
   const twinsLogs: string[] = [];

@@ -44,7 +44,7 @@ export interface GueResultsFile {
   /** Per pre-trained model: tasks where it beats its from-scratch twin (ties are not wins). */
   winsOverScratch: Record<string, { wins: number; tasks: number }>;
   settings: Record<string, unknown>;
-  /** Machine facts for the record: cores, load average at start and end. */
+  /** Machine facts for the record: cores, units run side by side, this call's load average at start and end, units run and reused, and the range of the units' own load averages. */
   machine: Record<string, unknown>;
 }
 

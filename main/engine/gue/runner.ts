@@ -176,8 +176,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
   await mkdir(o.outDir, { recursive: true });
   if (reused) log(`resuming: ${reused} of ${units.length} units already done in ${o.outDir}`);
   const parallel = Math.max(1, Math.min(o.parallel === undefined || o.parallel === 'auto' ? autoParallel() : o.parallel, todo.length || 1));
-  const machine = { cores: availableParallelism(), loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))), parallel };
-  log(`${todo.length} units to run (${tasks.length} tasks x ${labels.length} models x ${seeds.length} seeds${reused ? `, ${reused} done before` : ''}), ${parallel} at a time`);
+  const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
+  log(`${todo.length} unit${todo.length === 1 ? '' : 's'} to run (${tasks.length} tasks x ${labels.length} models x ${seeds.length} seeds${reused ? `, ${reused} done before` : ''}), ${parallel} at a time`);
 
   const failures: GueRunResult['failures'] = [];
   const running = new Map<string, GueProgress['running'][number]>();
@@ -236,7 +236,18 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
   o.signal?.removeEventListener('abort', onAbort);
 
   const taskList = tasks.map((t: GueTask) => ({ name: t.name, metric: t.metric }));
-  const file = buildResults({ root: o.root, tasks: taskList, models: labels, results, published, settings, machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))) } });
+  // This call's load says nothing about units reused from earlier calls: each unit records its own.
+  const unitLoads = results.flatMap((r) => r.loadAverage ?? []);
+  const machine = {
+    cores: availableParallelism(),
+    parallel,
+    loadAverageAtStart,
+    loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
+    unitsRun: results.length - reused,
+    unitsReused: reused,
+    unitLoadAverage1m: unitLoads.length ? { min: Math.min(...unitLoads), max: Math.max(...unitLoads), units: results.filter((r) => r.loadAverage).length } : null,
+  };
+  const file = buildResults({ root: o.root, tasks: taskList, models: labels, results, published, settings, machine });
   const jsonPath = join(o.outDir, RESULTS_JSON);
   const markdownPath = join(o.outDir, RESULTS_MD);
   await writeJsonAtomic(jsonPath, file);

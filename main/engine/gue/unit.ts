@@ -3,6 +3,7 @@
 // test.csv. Runs in a worker process (unit-worker.ts) so that two units can train side by side.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../backend';
 import { findTokenizerFiles, readModelConfig, saveModelFolder } from '../checkpoint/folder';
@@ -49,9 +50,14 @@ export interface GueUnitResult {
   devMcc: number | null;
   steps: number;
   seconds: number;
+  /** The 1-minute load average when the unit started and when it ended (a runtime from a loaded machine says little); absent in results written before 2026-12-07. */
+  loadAverage?: [number, number];
+  finishedAt?: string;
   backend: string;
   options: FinetuneOptions;
 }
+
+const loadAverage1m = (): number => Number(loadavg()[0]!.toFixed(2));
 
 /** The same architecture, config and tokenizer as `src`, with seeded random weights (MLM head included, as a pre-trained folder has). */
 export async function writeScratchTwin(src: string, dir: string, seed: number): Promise<void> {
@@ -87,6 +93,7 @@ export async function runGueUnit(spec: GueUnitSpec, hooks: { onProgress?: (p: Fi
   }
   const checkpointDir = join(spec.dir, 'finetune');
   const started = performance.now();
+  const loadAtStart = loadAverage1m();
   const r = await finetune({
     modelDir,
     data,
@@ -118,6 +125,8 @@ export async function runGueUnit(spec: GueUnitSpec, hooks: { onProgress?: (p: Fi
     devMcc: best?.mcc ?? null,
     steps: r.steps,
     seconds: (performance.now() - started) / 1000,
+    loadAverage: [loadAtStart, loadAverage1m()],
+    finishedAt: new Date().toISOString(),
     backend: report.chosen,
     options: spec.options,
   };
