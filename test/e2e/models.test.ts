@@ -3,7 +3,7 @@
 // a Hugging Face folder (a broken one is refused with the engine's message, a good one lands in the
 // table) and a from-scratch baseline. Screenshots land in test-results/e2e/models-*.png.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, truncateSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -127,6 +127,28 @@ describe('Models page', { skip }, () => {
       const listed = await env.server.services['models.list']({ project });
       assert.deepEqual(listed.map((m) => [m.name, m.kind]), [['test-bpe', 'bundled'], ['DNA_bert_3', 'imported'], ['Scratch 6-mer', 'baseline']]);
       assert.equal(listed[2]!.shape.vocabSize, 4101);
+
+      // Benchmark…, only the from-scratch twins (loci gue --no-pretrained), on one tiny GUE-format task.
+      const task = join(env.server.tmp, 'gue', 'prom_tiny');
+      mkdirSync(task, { recursive: true });
+      for (const [split, n] of [['train', 24], ['dev', 8], ['test', 8]] as const) {
+        const rows = Array.from({ length: n }, (_, i) => `${'ACGT'[i % 4]!.repeat(10)}${i % 2 ? 'TATAAA' : 'GGGCCC'}${'CAGT'[(i >> 1) % 4]!.repeat(14)},${i % 2}`);
+        writeFileSync(join(task, `${split}.csv`), ['sequence,label', ...rows].join('\n') + '\n');
+      }
+      await page.getByRole('button', { name: 'Benchmark…' }).click();
+      const bench = page.getByRole('dialog', { name: 'Benchmark models on GUE-format tasks' });
+      await bench.getByLabel('Folder of tasks').fill(join(env.server.tmp, 'gue'));
+      await bench.getByRole('checkbox', { name: 'test-bpe (bundled)' }).check();
+      await bench.getByLabel('Steps per task').fill('2');
+      await bench.getByRole('radio', { name: /Only the from-scratch twins/ }).check();
+      await screenshot('models-benchmark-dialog');
+      await bench.getByRole('button', { name: 'Start benchmark' }).click();
+      await bench.waitFor({ state: 'hidden' });
+      const run = page.getByRole('table', { name: 'Benchmark runs' }).getByRole('row').first();
+      await run.getByText(/from-scratch twins only/).waitFor();
+      await run.getByText('done', { exact: true }).waitFor({ timeout: 120_000 });
+      const [stored] = await env.server.services['benchmarks.list']({ project });
+      assert.deepEqual([stored?.scratch, stored?.pretrained], [true, false]);
     });
   });
 
