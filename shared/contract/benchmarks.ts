@@ -15,6 +15,8 @@ export const GueCell = z.object({
   seconds: z.number(),
   backend: z.string(),
   devMean: z.number().nullable(),
+  /** Seeds that ended at test MCC 0 (one class predicted); absent in files written before 2026-12-07. */
+  seedsAtChance: z.array(z.number().int()).optional(),
 });
 
 /** The runner's gue-results.json (main/engine/gue/report.ts writes it). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findGueTasks, parsePublishedScores, publishedFor, readGueTask, runGue, type GueResultsFile } from '../../main/engine/gue';
+import { buildResults, findGueTasks, parsePublishedScores, publishedFor, readGueTask, resultsMarkdown, runGue, type GueResultsFile, type GueUnitResult } from '../../main/engine/gue';
 import { Prng } from '../../main/engine/train/prng';
 import { writeBpeModel } from '../unit/api/models-helpers';
 
@@ -54,6 +54,24 @@ Published scores (MCC x 100):
 | other_task | 1.00 | 2.00 | 3.00 |
 | **mean of the 2** | 34.95 | 35.69 | 30.54 |
 `;
+
+test('a seed that ended at chance (test MCC 0, one class predicted) is named in its cell and under the table', () => {
+  const unit = (model: string, seed: number, testMcc: number): GueUnitResult => ({ key: '', task: 'mouse/4', model, scratch: model.endsWith('(scratch)'), seed, metric: 'mcc', score: 100 * testMcc, testMcc, testF1: 0.5, testAccuracy: 0.5, bestStep: 50, bestDevLoss: 0.69, devMcc: 0, steps: 600, seconds: 60, backend: 'cpu', options: {} });
+  const file = buildResults({
+    root: '/gue',
+    tasks: [{ name: 'mouse/4', metric: 'mcc' }],
+    models: ['m', 'm (scratch)'],
+    results: [unit('m', 42, 0.4), unit('m', 43, 0.39), unit('m (scratch)', 42, 0.41), unit('m (scratch)', 43, 0)],
+    published: null,
+    settings: {},
+    machine: {},
+  });
+  assert.deepEqual([file.rows[0]!.loci['m']!.seedsAtChance, file.rows[0]!.loci['m (scratch)']!.seedsAtChance], [[], [43]]);
+  assert.deepEqual(file.winsOverScratch['m'], { wins: 1, tasks: 1 });
+  const md = resultsMarkdown(file);
+  assert.match(md, /\| 20\.5 ± 29\.0 \(n=2; seed 43 at chance\) \|/);
+  assert.match(md, /^- At chance \(test MCC 0: .*\): m \(scratch\) on mouse\/4 \(seed 43\)\.$/m);
+});
 
 test('published scores: the "task" table of a SOURCES.md, matched by name or path suffix, means skipped', () => {
   const p = parsePublishedScores(SOURCES, 'SOURCES.md');

@@ -18,6 +18,8 @@ export interface GueCell {
   backend: string;
   /** Mean dev MCC x 100 of the kept checkpoints. */
   devMean: number | null;
+  /** Seeds whose kept checkpoint scored test MCC 0, i.e. predicted one class: that run did not learn (they weigh on mean and spread). */
+  seedsAtChance?: number[];
 }
 
 export interface GueTableRow {
@@ -72,7 +74,7 @@ export function buildResults(args: {
       if (rs.length === 0) continue;
       const { mean, sd } = meanSd(rs.map((r) => r.score));
       const devs = rs.map((r) => r.devMcc).filter((d): d is number => d !== null);
-      loci[model] = { mean, sd, seeds: rs.length, seconds: meanSd(rs.map((r) => r.seconds)).mean, backend: [...new Set(rs.map((r) => r.backend))].join('+'), devMean: devs.length ? 100 * meanSd(devs).mean : null };
+      loci[model] = { mean, sd, seeds: rs.length, seconds: meanSd(rs.map((r) => r.seconds)).mean, backend: [...new Set(rs.map((r) => r.backend))].join('+'), devMean: devs.length ? 100 * meanSd(devs).mean : null, seedsAtChance: rs.filter((r) => r.testMcc === 0).map((r) => r.seed) };
     }
     return { task: t.name, metric: t.metric, loci, published: (args.published && publishedFor(args.published, t.name)) ?? {} };
   });
@@ -118,7 +120,7 @@ export function resultsMarkdown(r: GueResultsFile): string {
     const cells = [row.task, row.metric.toUpperCase()];
     for (const m of r.models) {
       const c = row.loci[m];
-      cells.push(c ? `${f1(c.mean)} ± ${f1(c.sd)} (n=${c.seeds})` : 'n/a', c ? `${fmtSeconds(c.seconds)} ${c.backend}` : '');
+      cells.push(c ? `${f1(c.mean)} ± ${f1(c.sd)} (n=${c.seeds}${c.seedsAtChance?.length ? `; seed ${c.seedsAtChance.join(', ')} at chance` : ''})` : 'n/a', c ? `${fmtSeconds(c.seconds)} ${c.backend}` : '');
     }
     for (const p of pub) cells.push(row.published[p] !== undefined ? f1(row.published[p]!) : 'n/a');
     lines.push(`| ${cells.join(' | ')} |`);
@@ -128,6 +130,8 @@ export function resultsMarkdown(r: GueResultsFile): string {
   for (const p of pub) meanCells.push(r.means[p] ? `${f1(r.means[p]!.mean)} (${tasksText(r.means[p]!.tasks)})` : 'n/a');
   lines.push(`| ${meanCells.join(' | ')} |`, '');
   for (const [m, w] of Object.entries(r.winsOverScratch)) lines.push(`- ${m} beats its from-scratch twin on ${w.wins} of ${tasksText(w.tasks)}.`);
+  const atChance = r.rows.flatMap((row) => Object.entries(row.loci).flatMap(([m, c]) => (c.seedsAtChance?.length ? [`${m} on ${row.task} (seed ${c.seedsAtChance.join(', ')})`] : [])));
+  if (atChance.length) lines.push(`- At chance (test MCC 0: one class predicted for every sequence; that run did not learn, and it counts in the mean): ${atChance.join('; ')}.`);
   if (r.publishedSource) lines.push(`- Published scores read from \`${r.publishedSource}\`; their means are over the tasks above only.`);
   lines.push(`- Settings: \`${JSON.stringify(r.settings)}\``);
   lines.push(`- Machine: \`${JSON.stringify(r.machine)}\``, '');
