@@ -61,16 +61,16 @@ test('a seed that ended at chance (test MCC 0, one class predicted) is named in 
     root: '/gue',
     tasks: [{ name: 'mouse/4', metric: 'mcc' }],
     models: ['m', 'm (scratch)'],
-    results: [unit('m', 42, 0.4), unit('m', 43, 0.39), unit('m (scratch)', 42, 0.41), unit('m (scratch)', 43, 0)],
+    results: [unit('m', 42, 0.4), unit('m', 43, 0.39), unit('m', 44, 0.38), unit('m (scratch)', 42, 0.41), unit('m (scratch)', 43, 0), unit('m (scratch)', 44, 0)],
     published: null,
     settings: {},
     machine: {},
   });
-  assert.deepEqual([file.rows[0]!.loci['m']!.seedsAtChance, file.rows[0]!.loci['m (scratch)']!.seedsAtChance], [[], [43]]);
+  assert.deepEqual([file.rows[0]!.loci['m']!.seedsAtChance, file.rows[0]!.loci['m (scratch)']!.seedsAtChance], [[], [43, 44]]);
   assert.deepEqual(file.winsOverScratch['m'], { wins: 1, tasks: 1 });
   const md = resultsMarkdown(file);
-  assert.match(md, /\| 20\.5 ± 29\.0 \(n=2; seed 43 at chance\) \|/);
-  assert.match(md, /^- At chance \(test MCC 0: .*\): m \(scratch\) on mouse\/4 \(seed 43\)\.$/m);
+  assert.match(md, /\| 13\.7 ± 23\.7 \(n=3; seeds 43 and 44 at chance\) \|/);
+  assert.match(md, /^- At chance \(test MCC 0: .*\): m \(scratch\) on mouse\/4 \(seeds 43 and 44\)\.$/m);
 });
 
 test('published scores: the "task" table of a SOURCES.md, matched by name or path suffix, means skipped', () => {
@@ -154,7 +154,7 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   const header = lines.find((l) => l.startsWith('| task |'))!;
   assert.equal(header, '| task | metric | tiny-bpe | tiny-bpe runtime | tiny-bpe (scratch) | tiny-bpe (scratch) runtime | DNABERT (6-mer) (published) | DNABERT-2 (published) | CNN baseline (published) |');
   const promLine = lines.find((l) => l.startsWith('| prom/prom_tiny |'))!;
-  assert.match(promLine, /^\| prom\/prom_tiny \| MCC \| -?\d+\.\d ± \d+\.\d \(n=2\) \| \d+ s cpu \| -?\d+\.\d ± \d+\.\d \(n=2\) \| \d+ s cpu \| 68\.9 \| 69\.4 \| 58\.1 \|$/);
+  assert.match(promLine, /^\| prom\/prom_tiny \| MCC \| -?\d+\.\d ± \d+\.\d \(n=2(; seeds? [\d, and]+ at chance)?\) \| \d+ s cpu \| -?\d+\.\d ± \d+\.\d \(n=2(; seeds? [\d, and]+ at chance)?\) \| \d+ s cpu \| 68\.9 \| 69\.4 \| 58\.1 \|$/);
   assert.match(lines.find((l) => l.startsWith('| virus/tiny |'))!, /\| F1 \|.*\| n\/a \| n\/a \| n\/a \|$/);
   // The published means cover prom_tiny only: "(1 task)", Loci's both: "(2 tasks)".
   assert.match(lines.find((l) => l.startsWith('| **mean** |'))!, /^\| \*\*mean\*\* \| +\| \*\*-?\d+\.\d\*\* \(2 tasks\) \|.*\| 69\.4 \(1 task\) \|/);

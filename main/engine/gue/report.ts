@@ -70,7 +70,8 @@ export function buildResults(args: {
   const rows: GueTableRow[] = args.tasks.map((t) => {
     const loci: Record<string, GueCell> = {};
     for (const model of args.models) {
-      const rs = args.results.filter((r) => r.task === t.name && r.model === model);
+      // In seed order: units finish in any order, and the table (its sums too) must not depend on it.
+      const rs = args.results.filter((r) => r.task === t.name && r.model === model).sort((a, b) => a.seed - b.seed);
       if (rs.length === 0) continue;
       const { mean, sd } = meanSd(rs.map((r) => r.score));
       const devs = rs.map((r) => r.devMcc).filter((d): d is number => d !== null);
@@ -106,6 +107,8 @@ export function buildResults(args: {
 }
 
 const f1 = (x: number) => x.toFixed(1);
+/** "seed 43", "seeds 1 and 2", "seeds 42, 43 and 44". */
+const seedList = (seeds: number[]) => (seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds.slice(0, -1).join(', ')} and ${seeds[seeds.length - 1]}`);
 const tasksText = (n: number) => `${n} task${n === 1 ? '' : 's'}`;
 const fmtSeconds = (s: number) => (s >= 90 ? `${(s / 60).toFixed(1)} min` : `${Math.round(s)} s`);
 
@@ -120,7 +123,7 @@ export function resultsMarkdown(r: GueResultsFile): string {
     const cells = [row.task, row.metric.toUpperCase()];
     for (const m of r.models) {
       const c = row.loci[m];
-      cells.push(c ? `${f1(c.mean)} ± ${f1(c.sd)} (n=${c.seeds}${c.seedsAtChance?.length ? `; seed ${c.seedsAtChance.join(', ')} at chance` : ''})` : 'n/a', c ? `${fmtSeconds(c.seconds)} ${c.backend}` : '');
+      cells.push(c ? `${f1(c.mean)} ± ${f1(c.sd)} (n=${c.seeds}${c.seedsAtChance?.length ? `; ${seedList(c.seedsAtChance)} at chance` : ''})` : 'n/a', c ? `${fmtSeconds(c.seconds)} ${c.backend}` : '');
     }
     for (const p of pub) cells.push(row.published[p] !== undefined ? f1(row.published[p]!) : 'n/a');
     lines.push(`| ${cells.join(' | ')} |`);
@@ -130,7 +133,7 @@ export function resultsMarkdown(r: GueResultsFile): string {
   for (const p of pub) meanCells.push(r.means[p] ? `${f1(r.means[p]!.mean)} (${tasksText(r.means[p]!.tasks)})` : 'n/a');
   lines.push(`| ${meanCells.join(' | ')} |`, '');
   for (const [m, w] of Object.entries(r.winsOverScratch)) lines.push(`- ${m} beats its from-scratch twin on ${w.wins} of ${tasksText(w.tasks)}.`);
-  const atChance = r.rows.flatMap((row) => Object.entries(row.loci).flatMap(([m, c]) => (c.seedsAtChance?.length ? [`${m} on ${row.task} (seed ${c.seedsAtChance.join(', ')})`] : [])));
+  const atChance = r.rows.flatMap((row) => Object.entries(row.loci).flatMap(([m, c]) => (c.seedsAtChance?.length ? [`${m} on ${row.task} (${seedList(c.seedsAtChance)})`] : [])));
   if (atChance.length) lines.push(`- At chance (test MCC 0: one class predicted for every sequence; that run did not learn, and it counts in the mean): ${atChance.join('; ')}.`);
   if (r.publishedSource) lines.push(`- Published scores read from \`${r.publishedSource}\`; their means are over the tasks above only.`);
   lines.push(`- Settings: \`${JSON.stringify(r.settings)}\``);
