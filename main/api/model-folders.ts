@@ -192,12 +192,22 @@ function paragraphs(markdown: string): string[] {
 
 /** Inline markdown (bold, italics, code, links) as plain text, for one-line summaries. */
 export function plainInline(text: string): string {
+  // Code spans are kept verbatim (`DNA_bert_6` is a name, not emphasis); as in CommonMark, an
+  // underscore inside a word never opens or closes emphasis.
   return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(\*|_)(\S(?:.*?\S)?)\1/g, '$2')
-    .replace(/`([^`]*)`/g, '$1');
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part.slice(1, -1)
+        : part
+            .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+            .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+            .replace(/\*\*(.+?)\*\*/g, '$1')
+            .replace(/(?<!\w)__(.+?)__(?!\w)/g, '$1')
+            .replace(/\*(\S(?:.*?\S)?)\*/g, '$1')
+            .replace(/(?<!\w)_(\S(?:.*?\S)?)_(?!\w)/g, '$1'),
+    )
+    .join('');
 }
 
 /** The card's first paragraph of prose, as plain text. */

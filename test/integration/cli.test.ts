@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readGueResultsFile } from '../../main/engine/gue/report';
+import { gueSummary } from '../../shared/gue-summary';
 import { join } from 'node:path';
 import { cliEntry as cli, repoRoot as root, runLoci as loci, tempHome } from '../helpers/cli-process';
 
@@ -78,4 +80,22 @@ test('loci serve answers API calls with its token and stops cleanly on SIGINT', 
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   assert.equal(existsSync(project + '-wal'), false, 'the open project was checkpointed and closed');
+});
+
+test("models catalog: each shipped model with its card's summary and the GUE line of the gue-results.json in its folder", async (t) => {
+  const shipped = join(root, 'resources', 'models');
+  const names = existsSync(shipped) ? readdirSync(shipped).filter((n) => existsSync(join(shipped, n, 'gue-results.json'))) : [];
+  if (names.length === 0) return t.skip('no shipped model carries a gue-results.json');
+  const home = tempHome(t);
+  const r = await loci(['models', 'catalog'], home, { LOCI_MODELS_DIR: shipped });
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of names) {
+    const gue = gueSummary(readGueResultsFile(join(shipped, name, 'gue-results.json'))!, name)!;
+    const block = r.stdout.slice(r.stdout.indexOf(`\n${name}: `));
+    const line = block.split('\n').find((l) => l.startsWith('  GUE test MCC x 100'))!;
+    assert.ok(line, `${name} has a GUE line:\n${r.stdout}`);
+    assert.ok(line.includes(`(mean over ${gue.tasks} tasks; ${gue.budget}): this model ${gue.mean.toFixed(1)}; same model from scratch ${gue.scratchMean!.toFixed(1)}`), line);
+    assert.match(line, /DNABERT-2 \(published\) 68\.4/);
+  }
+  assert.doesNotMatch(r.stdout, /DNAbert6/, 'names with underscores survive the card summary');
 });

@@ -53,7 +53,17 @@ export const modelsCatalog = defineCommand({
     if (!all.length) return run.io.out('No bundled models in this installation.');
     const rows = all.map((m) => [m.name, m.architectureLabel, millions(m.parameters), `${m.layers}/${m.hidden}/${m.heads}`, m.tokenizer.label, String(m.maxLength), formatBytes(m.sizeBytes)]);
     run.io.out(table(['NAME', 'ARCHITECTURE', 'PARAMS', 'L/H/HEADS', 'TOKENIZER', 'MAX LEN', 'SIZE'], rows));
-    for (const m of all) if (m.summary) run.io.out(`\n${m.name}: ${m.summary}`);
+    for (const m of all) {
+      if (m.summary) run.io.out(`\n${m.name}: ${m.summary}`);
+      // The Models page's GUE line, in words: the model, its from-scratch twin, the published means.
+      const g = m.gue;
+      if (g) {
+        const parts = [`this model ${g.mean.toFixed(1)}`];
+        if (g.scratchMean !== null) parts.push(`same model from scratch ${g.scratchMean.toFixed(1)}${g.winsOverScratch ? ` (beaten on ${g.winsOverScratch.wins} of ${g.winsOverScratch.tasks})` : ''}`);
+        for (const p of g.published) parts.push(`${p.name} (published${p.tasks !== g.tasks ? `, ${p.tasks} tasks` : ''}) ${p.mean.toFixed(1)}`);
+        run.io.out(`  GUE test MCC x 100 (mean over ${g.tasks} task${g.tasks === 1 ? '' : 's'}; ${g.budget}): ${parts.join('; ')}`);
+      }
+    }
   },
 });
 

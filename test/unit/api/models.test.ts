@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { loadModelFolder } from '../../../main/engine/checkpoint/folder';
 import { countParameters, makeConfig } from '../../../main/engine/model/index';
 import { recordModelFolder } from '../../../main/api/models';
-import { DNABERT2_AUTO_MAP, DNABERT2_MODULE, pythonResourcesDir } from '../../../main/api/model-folders';
+import { DNABERT2_AUTO_MAP, DNABERT2_MODULE, plainInline, pythonResourcesDir } from '../../../main/api/model-folders';
 import { demoResourcesDir } from '../../../main/api/demo';
 import { harness } from './helpers';
 import { rejection } from './data-helpers';
@@ -77,6 +77,12 @@ test('models.catalog lists the bundled folders with shape, tokenizer, card summa
 
   assert.equal((await rejection(h.call('models.card', { bundled: 'nope' }))).code, 'not_found');
   assert.equal((await rejection(h.call('models.card', {} as never))).code, 'invalid_input');
+});
+
+test('card summaries as plain text: emphasis, links and code spans go, names with underscores stay whole', () => {
+  assert.equal(plainInline('A **demonstration**, not a replacement for `DNA_bert_6` or DNA_bert_6.'), 'A demonstration, not a replacement for DNA_bert_6 or DNA_bert_6.');
+  assert.equal(plainInline('*small* and _fast_, __bold__; see [the card](README.md) ![curve](loss.svg)'), 'small and fast, bold; see the card curve');
+  assert.equal(plainInline('`a*b*c` stays, snake_case_name stays'), 'a*b*c stays, snake_case_name stays');
 });
 
 test('models.addBundled adds by name; a second time is a conflict; list and card follow', async (t) => {
