@@ -161,9 +161,11 @@ test('runGue: two tasks, a model and its from-scratch twin, both tables, publish
   assert.match(md, /tiny-bpe beats its from-scratch twin on \d of 2 tasks/);
 
   // Resume: nothing is redone; a removed unit result is redone alone, the others kept.
-  const again = await runGue({ ...opts, onLog: () => {} });
+  const againLogs: string[] = [];
+  const again = await runGue({ ...opts, onLog: (l) => againLogs.push(l) });
   assert.deepEqual(again.results.rows, json.rows.map((row) => ({ ...row })), 'same table');
-  assert.deepEqual([again.results.machine.unitsRun, again.results.machine.unitsReused, unitLoads(again.results.machine)], [0, 8, 8], "reused units keep their own load, not this call's");
+  assert.deepEqual([again.results.machine.unitsRun, again.results.machine.unitsReused, again.results.machine.parallel, unitLoads(again.results.machine)], [0, 8, 0, 8], "reused units keep their own load, not this call's");
+  assert.ok(againLogs.includes('nothing to run: all 8 units (2 tasks x 2 models x 2 seeds) were done before; writing the tables'), againLogs.join('\n'));
   const logs: string[] = [];
   rmSync(join(out, 'units', 'tiny-bpe', 'virus', 'tiny', 'seed-2', 'result.json'));
   await runGue({ ...opts, onLog: (l) => logs.push(l) });

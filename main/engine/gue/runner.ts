@@ -177,7 +177,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
   if (reused) log(`resuming: ${reused} of ${units.length} units already done in ${o.outDir}`);
   const parallel = Math.max(1, Math.min(o.parallel === undefined || o.parallel === 'auto' ? autoParallel() : o.parallel, todo.length || 1));
   const loadAverageAtStart = loadavg().map((x) => Number(x.toFixed(2)));
-  log(`${todo.length} unit${todo.length === 1 ? '' : 's'} to run (${tasks.length} tasks x ${labels.length} models x ${seeds.length} seeds${reused ? `, ${reused} done before` : ''}), ${parallel} at a time`);
+  const grid = `${tasks.length} task${tasks.length === 1 ? '' : 's'} x ${labels.length} model${labels.length === 1 ? '' : 's'} x ${seeds.length} seed${seeds.length === 1 ? '' : 's'}`;
+  log(todo.length ? `${todo.length} unit${todo.length === 1 ? '' : 's'} to run (${grid}${reused ? `, ${reused} done before` : ''}), ${parallel} at a time` : `nothing to run: all ${reused} units (${grid}) were done before; writing the tables`);
 
   const failures: GueRunResult['failures'] = [];
   const running = new Map<string, GueProgress['running'][number]>();
@@ -240,7 +241,8 @@ export async function runGue(o: GueRunOptions): Promise<GueRunResult> {
   const unitLoads = results.flatMap((r) => r.loadAverage ?? []);
   const machine = {
     cores: availableParallelism(),
-    parallel,
+    // Units run at once in this call (0 when it only reused units).
+    parallel: todo.length ? parallel : 0,
     loadAverageAtStart,
     loadAverageAtEnd: loadavg().map((x) => Number(x.toFixed(2))),
     unitsRun: results.length - reused,
