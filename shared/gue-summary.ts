@@ -39,3 +39,24 @@ export function gueSummary(file: GueResults, model: string): GueSummary | null {
     createdAt: file.createdAt,
   };
 }
+
+/** A GUE line's wording, shared by the Models page and `loci models catalog` so that both say the same. */
+export interface GueLineText {
+  /** "mean over 13 tasks; 600 steps, 3 seeds". */
+  scope: string;
+  model: string;
+  /** "60.3 (beaten on 11 of 13)"; null without a twin. */
+  scratch: string | null;
+  /** label: "CNN baseline (published)", or "(published, 12 tasks)" when it covers fewer tasks. */
+  published: { name: string; label: string; value: string }[];
+}
+
+export function gueLineText(g: GueSummary): GueLineText {
+  const f = (x: number) => x.toFixed(1);
+  return {
+    scope: `mean over ${g.tasks} task${g.tasks === 1 ? '' : 's'}; ${g.budget}`,
+    model: f(g.mean),
+    scratch: g.scratchMean === null ? null : `${f(g.scratchMean)}${g.winsOverScratch ? ` (beaten on ${g.winsOverScratch.wins} of ${g.winsOverScratch.tasks})` : ''}`,
+    published: g.published.map((p) => ({ name: p.name, label: `${p.name} (published${p.tasks !== g.tasks ? `, ${p.tasks} tasks` : ''})`, value: f(p.mean) })),
+  };
+}

@@ -6,6 +6,7 @@ import { BaselineArch, BaselineSize, BaselineTokenizer } from '../../../shared/c
 import { defineCommand, UsageError, type CliRun } from '../command';
 import { keyValues, printJson, table } from '../format';
 import { formatBytes } from '../../../shared/bytes';
+import { gueLineText } from '../../../shared/gue-summary';
 import { requireProject, showProgress } from './import';
 
 const projectOption = { project: { type: 'string', value: 'FILE', description: 'the project file (.loci)' } } as const;
@@ -55,13 +56,11 @@ export const modelsCatalog = defineCommand({
     run.io.out(table(['NAME', 'ARCHITECTURE', 'PARAMS', 'L/H/HEADS', 'TOKENIZER', 'MAX LEN', 'SIZE'], rows));
     for (const m of all) {
       if (m.summary) run.io.out(`\n${m.name}: ${m.summary}`);
-      // The Models page's GUE line, in words: the model, its from-scratch twin, the published means.
-      const g = m.gue;
-      if (g) {
-        const parts = [`this model ${g.mean.toFixed(1)}`];
-        if (g.scratchMean !== null) parts.push(`same model from scratch ${g.scratchMean.toFixed(1)}${g.winsOverScratch ? ` (beaten on ${g.winsOverScratch.wins} of ${g.winsOverScratch.tasks})` : ''}`);
-        for (const p of g.published) parts.push(`${p.name} (published${p.tasks !== g.tasks ? `, ${p.tasks} tasks` : ''}) ${p.mean.toFixed(1)}`);
-        run.io.out(`  GUE test MCC x 100 (mean over ${g.tasks} task${g.tasks === 1 ? '' : 's'}; ${g.budget}): ${parts.join('; ')}`);
+      // The Models page's GUE line, in the same words: the model, its from-scratch twin, the published means.
+      if (m.gue) {
+        const text = gueLineText(m.gue);
+        const parts = [`this model ${text.model}`, ...(text.scratch !== null ? [`same model from scratch ${text.scratch}`] : []), ...text.published.map((p) => `${p.label} ${p.value}`)];
+        run.io.out(`  GUE test MCC x 100 (${text.scope}): ${parts.join('; ')}`);
       }
     }
   },

@@ -7,6 +7,7 @@ import { IconCheck, IconFileDescription, IconPlus } from '@tabler/icons-react';
 import type { BundledModel } from '../../../../shared/contract/models';
 import type { GueSummary } from '../../../../shared/contract/benchmarks';
 import { formatBytes } from '../../../../shared/bytes';
+import { gueLineText } from '../../../../shared/gue-summary';
 import { formatParams } from './format';
 
 interface Props {
@@ -40,26 +41,26 @@ export function GueLine({ gue }: { gue: GueSummary | null }) {
       </Text>
     );
   }
-  const f = (x: number) => x.toFixed(1);
+  const text = gueLineText(gue);
   // The seed paper's model and the CNN baseline up front; the other published columns in one line.
   const up = (name: string) => /^DNABERT-2\b|CNN/i.test(name);
-  const main = gue.published.filter((p) => up(p.name));
-  const others = gue.published.filter((p) => !up(p.name));
+  const main = text.published.filter((p) => up(p.name));
+  const others = text.published.filter((p) => !up(p.name));
   return (
     <div data-testid="gue-line">
       <Text size="xs" c="dimmed">
-        GUE test MCC × 100 (mean over {gue.tasks} task{gue.tasks === 1 ? '' : 's'}; {gue.budget})
+        GUE test MCC × 100 ({text.scope})
       </Text>
       <Group gap="lg" mt={2}>
-        <Fact label="This model" value={f(gue.mean)} />
-        {gue.scratchMean !== null && <Fact label="Same model from scratch" value={`${f(gue.scratchMean)}${gue.winsOverScratch ? ` (beaten on ${gue.winsOverScratch.wins} of ${gue.winsOverScratch.tasks})` : ''}`} />}
+        <Fact label="This model" value={text.model} />
+        {text.scratch !== null && <Fact label="Same model from scratch" value={text.scratch} />}
         {main.map((p) => (
-          <Fact key={p.name} label={`${p.name} (published${p.tasks !== gue.tasks ? `, ${p.tasks} tasks` : ''})`} value={f(p.mean)} />
+          <Fact key={p.name} label={p.label} value={p.value} />
         ))}
       </Group>
       {others.length > 0 && (
         <Text size="xs" c="dimmed" mt={2}>
-          Also published: {others.map((p) => `${p.name} ${f(p.mean)}`).join(' · ')}
+          Also published: {others.map((p) => `${p.name} ${p.value}`).join(' · ')}
         </Text>
       )}
     </div>
